@@ -1,0 +1,122 @@
+"""marshmallow schemas of planning's RPC inputs and outputs.
+
+Types and formats are checked here (→ VALIDATION, HTTP 400). Whether an
+item the regulation requires is present is a rule, checked in rules.py with
+the article's own code (rules.md §6: "Missing documents required by an
+article never use VALIDATION").
+"""
+
+from marshmallow import fields, validate
+
+from itpm_common.schemas import StrictSchema
+
+CATEGORIES = ("BUILD", "OM")
+BUILD_KINDS = ("NEW", "UPGRADE", "EXPAND")
+BASIS_LEVELS = ("党中央/国务院", "省委/省政府", "市委/市政府", "国家部委", "省级部门")
+FUNDING_TYPES = ("MUNICIPAL", "SUPERIOR", "OTHER")
+DIGEST_RE = r"^sha256:[0-9a-f]{64}$"
+
+
+class DocumentRefSchema(StrictSchema):
+    digest = fields.String(required=True, validate=validate.Regexp(DIGEST_RE))
+    size = fields.Integer(required=True, validate=validate.Range(min=1))
+    media_type = fields.String(required=True)
+    filename = fields.String(required=True, validate=validate.Length(min=1, max=255))
+
+
+class PolicyBasisSchema(StrictSchema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    doc_number = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    level = fields.String(required=True, validate=validate.OneOf(BASIS_LEVELS))
+
+
+class FundingSourceSchema(StrictSchema):
+    type = fields.String(required=True, validate=validate.OneOf(FUNDING_TYPES))
+    amount_fen = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+
+
+class SystemRefSchema(StrictSchema):
+    existing_system_id = fields.String(load_default=None, validate=validate.Length(max=64))
+    new_system_name = fields.String(load_default=None, validate=validate.Length(max=200))
+
+
+class InfrastructureSchema(StrictSchema):
+    egov_network = fields.Boolean(required=True)
+    gov_cloud = fields.Boolean(required=True)
+    bigdata_center = fields.Boolean(required=True)
+    lyg_app = fields.Boolean(required=True)
+    notes = fields.String(load_default="")
+
+
+class FlagsSchema(StrictSchema):
+    classified = fields.Boolean(load_default=False)
+    important_domain = fields.Boolean(load_default=False)
+    cross_department = fields.Boolean(load_default=False)
+    cross_level = fields.Boolean(load_default=False)
+    new_civil_works = fields.Boolean(load_default=False)
+    high_energy = fields.Boolean(load_default=False)
+    new_data_center = fields.Boolean(load_default=False)
+    cannot_share = fields.Boolean(load_default=False)
+
+
+class InternalReviewSchema(StrictSchema):
+    necessity = fields.Boolean(load_default=False)
+    feasibility = fields.Boolean(load_default=False)
+    completeness = fields.Boolean(load_default=False)
+    conformity = fields.Boolean(load_default=False)
+    signed_by = fields.String(load_default=None, validate=validate.Length(max=50))
+
+
+class DocumentsSchema(StrictSchema):
+    application_form = fields.Nested(DocumentRefSchema, load_default=None)
+    project_plan = fields.Nested(DocumentRefSchema, load_default=None)
+
+
+class PlanApplicationSchema(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    plan_year = fields.Integer(required=True, strict=True, validate=validate.Range(2020, 2100))
+    category = fields.String(load_default=None, validate=validate.OneOf(CATEGORIES))
+    build_kind = fields.String(load_default=None, validate=validate.OneOf(BUILD_KINDS))
+    system = fields.Nested(SystemRefSchema, required=True)
+    policy_basis = fields.List(fields.Nested(PolicyBasisSchema), load_default=list)
+    need = fields.String(load_default="", validate=validate.Length(max=5000))
+    objectives = fields.String(load_default="", validate=validate.Length(max=5000))
+    intensive_sharing = fields.String(load_default="", validate=validate.Length(max=5000))
+    infrastructure = fields.Nested(InfrastructureSchema, load_default=None)
+    standards = fields.List(fields.String(validate=validate.Length(min=1, max=200)),
+                            load_default=list)
+    content = fields.String(load_default="", validate=validate.Length(max=10000))
+    estimate_fen = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0))
+    funding_sources = fields.List(fields.Nested(FundingSourceSchema), load_default=list)
+    security_solution = fields.String(load_default="", validate=validate.Length(max=5000))
+    flags = fields.Nested(FlagsSchema, load_default=lambda: FlagsSchema().load({}))
+    internal_review = fields.Nested(InternalReviewSchema, load_default=None)
+    rank = fields.Integer(load_default=None, strict=True)
+    documents = fields.Nested(DocumentsSchema, load_default=lambda: {})
+    truthfulness_declared_by = fields.String(load_default=None, validate=validate.Length(max=50))
+
+
+class ProjectSchema(StrictSchema):
+    id = fields.String()
+    unit_id = fields.String()
+    unit_name = fields.String()
+    name = fields.String()
+    category = fields.String()
+    build_kind = fields.String(allow_none=True)
+    origin = fields.String()
+    plan_year = fields.Integer()
+    state = fields.String()
+    estimate_fen = fields.Integer()
+    classified = fields.Boolean()
+    version = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class ProjectFilterSchema(StrictSchema):
+    plan_year = fields.Integer(load_default=None)
+    unit_id = fields.String(load_default=None)
+    category = fields.String(load_default=None, validate=validate.OneOf(CATEGORIES))
+    state = fields.String(load_default=None)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))

@@ -1,0 +1,8 @@
+"""Events this service consumes (its queue's bindings)."""
+
+from itpm_common.events import event_type
+
+SUBSCRIBES = (
+    event_type("review", "PlanReviewOpened"),
+    event_type("review", "PlanReviewConcluded"),
+)
