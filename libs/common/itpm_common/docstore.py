@@ -423,7 +423,7 @@ _LEVELS = "绝密|机密|秘密"
 # whereas "（机密）", "机密-方案" or "方案_秘密" are markings.
 _SEPARATORS = r"\s_\-—–·.,，、:：;；+()（）\[\]【】〔〕{}<>《》「」『』\"'“”‘’★☆"
 _LEVEL_TOKEN_RE = re.compile(
-    rf"(?:^|(?<=[{_SEPARATORS}]))({_LEVELS})(?=$|[{_SEPARATORS}])"
+    rf"(?:)({_LEVELS})(?=$|[{_SEPARATORS}])"
 )
 # "★" is the separator of a standard classification marking such as
 # "机密★5年" (GB/T 9704); its presence alone is treated as a marking because
@@ -685,7 +685,7 @@ class LocalDocumentStore(DocumentStore):
                 hexdigest, size = _hash_chunks(iter(lambda: handle.read(_CHUNK), b""))
         except FileNotFoundError:
             return False
-        return size == ref.size
+        return size == ref.size and hexdigest == ref.hexdigest
 
     @contextlib.contextmanager
     def _staging_file(self) -> Iterator[IO[bytes]]:

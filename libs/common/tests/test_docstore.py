@@ -585,7 +585,12 @@ def test_classified_filename_is_refused_before_reading(store, tmp_path, filename
 
 @pytest.mark.parametrize(
     "filename",
-    ["数据机密性保护方案.pdf", "关于保守国家秘密工作的通知.pdf", "连云港市政务云项目申报书.pdf"],
+    [
+        "数据机密性保护方案.pdf",
+        "关于保守国家秘密工作的通知.pdf",
+        "商业秘密-保护协议.pdf",
+        "连云港市政务云项目申报书.pdf",
+    ],
 )
 def test_ordinary_titles_mentioning_secrecy_are_not_markings(store, filename):
     assert find_classification_marker(filename) is None
