@@ -4,3 +4,5 @@ pytest run hangs on the first broker call unless eventlet patches first."""
 import eventlet
 
 eventlet.monkey_patch()
+
+pytest_plugins = ["itpm_common.testing"]

@@ -423,7 +423,7 @@ _LEVELS = "绝密|机密|秘密"
 # whereas "（机密）", "机密-方案" or "方案_秘密" are markings.
 _SEPARATORS = r"\s_\-—–·.,，、:：;；+()（）\[\]【】〔〕{}<>《》「」『』\"'“”‘’★☆"
 _LEVEL_TOKEN_RE = re.compile(
-    rf"(?:)({_LEVELS})(?=$|[{_SEPARATORS}])"
+    rf"(?:^|(?<=[{_SEPARATORS}]))({_LEVELS})(?=$|[{_SEPARATORS}])"
 )
 # "★" is the separator of a standard classification marking such as
 # "机密★5年" (GB/T 9704); its presence alone is treated as a marking because

@@ -1,0 +1,90 @@
+"""pytest fixtures shared by the suite's tests (loaded from the root conftest).
+
+Integration tests talk to the machine's real RabbitMQ and PostgreSQL; these
+fixtures give each test its own throw-away database and broker vhost so tests
+never see each other's messages or rows.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from .identity import Identity, TokenSigner, generate_keypair
+
+PG_URL = os.environ.get("ITPM_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
+AMQP_URI = os.environ.get("AMQP_URI", "amqp://guest:guest@localhost:5672/")
+RABBIT_API = os.environ.get("ITPM_RABBIT_API", "http://guest:guest@localhost:15672/api")
+
+DEMO_IDENTITIES = {
+    "UNIT": Identity("police", "赵警官", "UNIT", "police", "市公安局"),
+    "UNIT2": Identity("edu", "钱老师", "UNIT", "edu", "市教育局"),
+    "ZWB": Identity("zwb", "王政务", "ZWB", "zwb", "市政务服务管理办公室"),
+    "WX": Identity("wx", "李网信", "WX", "wx", "市委网信办"),
+    "FG": Identity("fg", "张发改", "FG", "fg", "市发展和改革委员会"),
+    "GX": Identity("gx", "刘工信", "GX", "gx", "市工业和信息化局"),
+    "CZ": Identity("cz", "陈财政", "CZ", "cz", "市财政局"),
+    "SJ": Identity("sj", "周审计", "SJ", "sj", "市审计局"),
+}
+
+
+@pytest.fixture(scope="session")
+def identity_keys(tmp_path_factory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("keys")
+    private, public = folder / "identity_private.pem", folder / "identity_public.pem"
+    generate_keypair(private, public)
+    return private, public
+
+
+@pytest.fixture(scope="session")
+def token_for(identity_keys):
+    signer = TokenSigner(identity_keys[0].read_bytes())
+
+    def make(who: str | Identity) -> str:
+        return signer.sign(DEMO_IDENTITIES[who] if isinstance(who, str) else who)
+
+    return make
+
+
+def _with_database(url: str, name: str) -> str:
+    parsed = urlparse(url)
+    return parsed._replace(path=f"/{name}").geturl()
+
+
+@pytest.fixture
+def pg_database_url():
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    name = f"itpm_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg2://"),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield _with_database(PG_URL, name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@pytest.fixture
+def amqp_vhost_uri():
+    """A throw-away RabbitMQ vhost (through the management API) for one test."""
+    vhost = f"itpm_test_{uuid.uuid4().hex[:12]}"
+    parsed = urlparse(AMQP_URI)
+    user = parsed.username or "guest"
+    requests.put(f"{RABBIT_API}/vhosts/{quote(vhost, safe='')}", timeout=10).raise_for_status()
+    requests.put(f"{RABBIT_API}/permissions/{quote(vhost, safe='')}/{user}",
+                 json={"configure": ".*", "write": ".*", "read": ".*"}, timeout=10).raise_for_status()
+    try:
+        yield parsed._replace(path=f"/{quote(vhost, safe='')}").geturl()
+    finally:
+        requests.delete(f"{RABBIT_API}/vhosts/{quote(vhost, safe='')}", timeout=10)

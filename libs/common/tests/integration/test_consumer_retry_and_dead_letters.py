@@ -1,0 +1,113 @@
+"""The event consumer against the real broker: topology declared before any
+publish keeps early events, a failing handler is retried with back-off and
+then parked, the parked message can be listed and replayed."""
+
+import time
+
+import pika
+import pytest
+
+from itpm_common import dlq
+from itpm_common.consumer import ATTEMPT_HEADER, consume_events
+from itpm_common.events import EXCHANGE, CloudEvent, event_type
+from itpm_common.topology import ServiceTopology, declare_all
+
+pytestmark = pytest.mark.integration
+
+TYPE = event_type("planning", "PlanApplicationSubmitted")
+
+
+class Recorder:
+    """Handler outcomes shared with the test (the service instance is per worker)."""
+
+    calls: list[tuple[str, float]] = []
+    fail = True
+
+
+class FlakyService:
+    name = "flaky"
+
+    @consume_events([TYPE])
+    def on_event(self, event):
+        Recorder.calls.append((event.id, time.time()))
+        if Recorder.fail:
+            raise RuntimeError("downstream unavailable")
+
+
+def publish(uri: str, ev: CloudEvent) -> None:
+    conn = pika.BlockingConnection(pika.URLParameters(uri))
+    ch = conn.channel()
+    ch.confirm_delivery()
+    ch.exchange_declare(EXCHANGE, "topic", durable=True)
+    ch.basic_publish(EXCHANGE, ev.type, ev.to_json().encode(),
+                     pika.BasicProperties(content_type="application/cloudevents+json",
+                                          delivery_mode=2, message_id=ev.id))
+    conn.close()
+
+
+def wait_for(predicate, timeout=15.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def sample_event() -> CloudEvent:
+    return CloudEvent(type=TYPE, source="/itpm/planning", subject="p-1", data={"project_id": "p-1"},
+                      unitid="police")
+
+
+@pytest.fixture
+def flaky(container_factory, amqp_vhost_uri):
+    Recorder.calls, Recorder.fail = [], True
+    config = {"AMQP_URI": amqp_vhost_uri, "ACCEPT": ["json", "cloudevents"],
+              "EVENT_RETRY_DELAYS_MS": "200,400"}
+    return lambda: container_factory(FlakyService, config)
+
+
+def test_event_published_before_the_consumer_starts_is_kept(flaky, amqp_vhost_uri):
+    declare_all(amqp_vhost_uri, [ServiceTopology("flaky", (TYPE,), (200, 400))])
+    Recorder.fail = False
+    ev = sample_event()
+    publish(amqp_vhost_uri, ev)
+    flaky().start()
+    assert wait_for(lambda: [c[0] for c in Recorder.calls] == [ev.id])
+
+
+def test_failing_handler_is_retried_with_backoff_then_parked_and_replayable(flaky, amqp_vhost_uri):
+    declare_all(amqp_vhost_uri, [ServiceTopology("flaky", (TYPE,), (200, 400))])
+    container = flaky()
+    container.start()
+    ev = sample_event()
+    publish(amqp_vhost_uri, ev)
+
+    assert wait_for(lambda: len(dlq.list_parked(amqp_vhost_uri, "flaky")) == 1)
+    times = [t for _, t in Recorder.calls]
+    assert len(times) == 3, "first delivery plus one retry per configured delay"
+    assert times[1] - times[0] >= 0.18 and times[2] - times[1] >= 0.38, "back-off grows"
+
+    parked = dlq.list_parked(amqp_vhost_uri, "flaky")
+    assert parked[0].event_id == ev.id and parked[0].attempts == 3
+    assert "downstream unavailable" in parked[0].last_error
+    # Listing consumed nothing.
+    assert len(dlq.list_parked(amqp_vhost_uri, "flaky")) == 1
+
+    Recorder.fail = False
+    assert dlq.replay(amqp_vhost_uri, "flaky", event_id=ev.id) == 1
+    assert wait_for(lambda: len(Recorder.calls) == 4)
+    assert dlq.list_parked(amqp_vhost_uri, "flaky") == []
+
+
+def test_malformed_message_is_parked_without_running_the_handler(flaky, amqp_vhost_uri):
+    declare_all(amqp_vhost_uri, [ServiceTopology("flaky", (TYPE,), (200, 400))])
+    flaky().start()
+    conn = pika.BlockingConnection(pika.URLParameters(amqp_vhost_uri))
+    ch = conn.channel()
+    ch.basic_publish(EXCHANGE, TYPE, b'{"specversion": "0.3", "id": "x"}',
+                     pika.BasicProperties(content_type="application/cloudevents+json",
+                                          headers={ATTEMPT_HEADER: 1}))
+    conn.close()
+    assert wait_for(lambda: len(dlq.list_parked(amqp_vhost_uri, "flaky")) == 1)
+    assert Recorder.calls == []

@@ -1,0 +1,117 @@
+"""planning against the real RabbitMQ and PostgreSQL: a submitted application
+leaves through the outbox as a CloudEvent, exactly once, with its audit record."""
+
+import json
+import time
+from pathlib import Path
+
+import pika
+import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from itpm_common import audit
+from itpm_common.db import make_engine
+from itpm_common.errors import Refusal
+from itpm_common.events import EXCHANGE, CloudEvent, event_type
+from itpm_common.migrations import upgrade
+from planning.service import PlanningService
+
+from ..sample import valid_application
+
+pytestmark = pytest.mark.integration
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "planning" / "migrations"
+
+
+@pytest.fixture
+def watcher(amqp_vhost_uri):
+    """A queue bound to every event, declared before anything is published."""
+    conn = pika.BlockingConnection(pika.URLParameters(amqp_vhost_uri))
+    ch = conn.channel()
+    ch.exchange_declare(EXCHANGE, "topic", durable=True)
+    ch.queue_declare("watch", durable=True)
+    ch.queue_bind("watch", EXCHANGE, "#")
+
+    def drain(expect: int, timeout: float = 10.0) -> list[CloudEvent]:
+        got, deadline = [], time.time() + timeout
+        while time.time() < deadline:
+            method, props, body = ch.basic_get("watch", auto_ack=True)
+            if method is None:
+                if len(got) >= expect:
+                    time.sleep(0.5)  # anything extra would show up now
+                    method, props, body = ch.basic_get("watch", auto_ack=True)
+                    if method is None:
+                        return got
+                else:
+                    time.sleep(0.05)
+                    continue
+            assert props.content_type == "application/cloudevents+json"
+            got.append(CloudEvent.from_json(body))
+        return got
+
+    yield drain
+    conn.close()
+
+
+@pytest.fixture
+def planning(container_factory, amqp_vhost_uri, pg_database_url, identity_keys):
+    upgrade(MIGRATIONS, pg_database_url)
+    config = {"AMQP_URI": amqp_vhost_uri, "DATABASE_URL": pg_database_url,
+              "IDENTITY_PUBLIC_KEY_FILE": str(identity_keys[1]), "ACCEPT": ["json", "cloudevents"],
+              "EVENT_RETRY_DELAYS_MS": "100,200"}
+    container = container_factory(PlanningService, config)
+    container.start()
+    return config
+
+
+def test_submission_is_committed_published_once_and_audited(planning, watcher, token_for,
+                                                            pg_database_url):
+    with ClusterRpcProxy(planning, context_data={"identity": token_for("UNIT")}) as rpc:
+        project = rpc.planning.submit_plan_application(valid_application(), idempotency_key="k-1")
+        again = rpc.planning.submit_plan_application(valid_application(), idempotency_key="k-1")
+    assert again == project
+
+    events = watcher(expect=1)
+    assert [e.type for e in events] == [event_type("planning", "PlanApplicationSubmitted")]
+    ev = events[0]
+    assert ev.subject == project["id"]
+    assert ev.unitid == "police" and ev.actorid == "police" and ev.article == "第七条"
+    assert ev.data["estimate_fen"] == 100_000_000
+
+    engine = make_engine(pg_database_url)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT event_id, published_at FROM outbox").all()
+    assert len(rows) == 1 and rows[0].event_id == ev.id and rows[0].published_at is not None
+    result = audit.verify(engine)
+    assert result.ok and result.records == 1
+    engine.dispose()
+
+
+def test_refusal_crosses_rpc_intact_and_writes_no_event(planning, watcher, token_for, pg_database_url):
+    bad = valid_application()
+    bad["funding_sources"] = [{"type": "MUNICIPAL", "amount_fen": 99_999_999}]
+    with ClusterRpcProxy(planning, context_data={"identity": token_for("UNIT")}) as rpc:
+        with pytest.raises(Refusal) as refused:
+            rpc.planning.submit_plan_application(bad)
+    assert refused.value.code == "E06-FUNDING-SOURCE-MISMATCH"
+    assert refused.value.rule == "R-6-3" and refused.value.article == "第六条"
+    assert watcher(expect=0, timeout=1.5) == []
+
+    engine = make_engine(pg_database_url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM projects").scalar() == 0
+        refused_rows = conn.exec_driver_sql("SELECT outcome, code, details FROM audit_log").all()
+    assert [(r.outcome, r.code) for r in refused_rows] == [("REFUSED", "E06-FUNDING-SOURCE-MISMATCH")]
+    assert json.loads(refused_rows[0].details)["violations"][0]["rule"] == "R-6-3"
+    engine.dispose()
+
+
+def test_unsigned_and_wrong_role_calls_are_refused(planning, token_for):
+    with ClusterRpcProxy(planning) as rpc:
+        with pytest.raises(Refusal) as unsigned:
+            rpc.planning.submit_plan_application(valid_application())
+    assert unsigned.value.code == "AUTH-TOKEN-INVALID"
+    with ClusterRpcProxy(planning, context_data={"identity": token_for("WX")}) as rpc:
+        with pytest.raises(Refusal) as wrong_role:
+            rpc.planning.submit_plan_application(valid_application())
+    assert wrong_role.value.code == "AUTH-FORBIDDEN" and wrong_role.value.article == "第七条"
