@@ -620,7 +620,7 @@ def test_TH7_naive_or_date_refused():
         before_year_end(date(2024, 12, 31), 2024)
 
 
-# ================================================================ TH-9: 限期整改, 逾期 = after the deadline day (Art 32)
+# ===== TH-9: 限期整改, 逾期 = after the deadline day (Art 32)
 
 
 def test_TH9_deadline_day_on_time_next_day_overdue():

@@ -32,6 +32,11 @@ def keys(tmp_path_factory):
 
 
 @pytest.fixture
+def migrations():
+    return MIGRATIONS
+
+
+@pytest.fixture
 def db_url(tmp_path):
     url = f"sqlite:///{tmp_path / 'approval.sqlite3'}"
     upgrade(MIGRATIONS, url)

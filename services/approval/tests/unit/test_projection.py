@@ -4,15 +4,12 @@ import pytest
 from alembic import command
 from sqlalchemy import func, inspect, select
 
-from approval.service import ApprovalService
 from approval.topology import SUBSCRIBES
 from itpm_common.db import make_engine
 from itpm_common.errors import Refusal
 from itpm_common.events import CloudEvent, event_type
 from itpm_common.identity import Identity
 from itpm_common.migrations import alembic_config, upgrade
-
-from .conftest import MIGRATIONS, NOW
 
 UNIT_A = Identity("ua-1", "张敏", "UNIT", "unit-a", "市教育局")
 UNIT_B = Identity("ub-1", "王强", "UNIT", "unit-b", "市卫健委")
@@ -45,7 +42,7 @@ def test_subscribes_to_the_plan_stage_facts():
 
 
 @pytest.mark.parametrize("last, state", [(DRAFTED, "PLAN_DRAFTED"), (NOT_INCLUDED, "NOT_INCLUDED")])
-def test_events_move_the_state_forward(service, last, state):
+def test_events_move_the_state_forward(service, provider, last, state):
     seen = []
     for ev in (submitted(9), event(OPENED, 10, review_id="r-1"), event(last, 11)):
         service().on_event(ev)
@@ -54,11 +51,13 @@ def test_events_move_the_state_forward(service, last, state):
     row = service(BUREAU).get_projection(PID)
     assert row == {"project_id": PID, "unit_id": "unit-a", "name": "智慧教育平台", "category": "BUILD",
                    "plan_year": 2024, "state": state, "last_event_type": last,
-                   "last_event_time": "2024-03-01T11:00:00+08:00", "updated_at": NOW.isoformat()}
+                   "last_event_time": "2024-03-01T11:00:00+08:00",
+                   "updated_at": provider.clock.now().isoformat()}
 
 
 def test_redelivered_event_applies_once(service, provider):
     ev = submitted()
+    first_seen = provider.clock.now().isoformat()
     service().on_event(ev)
     provider.clock.advance(timedelta(hours=1))
     service().on_event(ev)
@@ -66,7 +65,7 @@ def test_redelivered_event_applies_once(service, provider):
     with provider.Session() as s:
         count = s.scalar(select(func.count()).select_from(inbox).where(inbox.c.event_id == ev.id))
     assert count == 1
-    assert service(BUREAU).get_projection(PID)["updated_at"] == NOW.isoformat()
+    assert service(BUREAU).get_projection(PID)["updated_at"] == first_seen
 
 
 def test_older_event_arriving_late_does_not_overwrite_newer_state(service):
@@ -121,14 +120,10 @@ def test_health_reports_database_ok(service):
     assert health["outbox_pending"] == 0
 
 
-def test_service_identity():
-    assert ApprovalService.name == "approval"
-
-
-def test_first_migration_downgrades_to_nothing_and_upgrades_again(db_url):
-    command.downgrade(alembic_config(MIGRATIONS, db_url), "base")
+def test_first_migration_downgrades_to_nothing_and_upgrades_again(db_url, migrations):
+    command.downgrade(alembic_config(migrations, db_url), "base")
     engine = make_engine(db_url)
     assert set(inspect(engine).get_table_names()) == {"alembic_version"}
-    upgrade(MIGRATIONS, db_url)
+    upgrade(migrations, db_url)
     assert "project_projection" in inspect(engine).get_table_names()
     engine.dispose()

@@ -1,0 +1,1 @@
+"""The gateway: the only door for people (portal, HTTP API, uploads, timelines)."""

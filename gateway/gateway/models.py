@@ -1,0 +1,78 @@
+"""The gateway's own tables: people, their sessions, uploads and the event log.
+
+No domain state lives here; projects, reviews and decisions belong to the
+services. The event log is a projection of every event the suite publishes,
+the source of project timelines and of the external feed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from itpm_common.tables import add_infrastructure_tables
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# Only the inbox is used (event-log dedupe); the rest keep the shared
+# Transactions helper working unchanged.
+infra = add_infrastructure_tables(Base.metadata)
+
+
+class User(Base):
+    __tablename__ = "users"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    role: Mapped[str] = mapped_column(String(16))
+    unit_id: Mapped[str] = mapped_column(String(64))
+    unit_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+
+
+class UserSession(Base):
+    """Only the SHA-256 of the token is stored: a copy of this table does not
+    let anyone log in."""
+
+    __tablename__ = "user_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(ForeignKey("users.username"), index=True)
+    created_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[object] = mapped_column(DateTime(timezone=True), index=True)
+    revoked_at: Mapped[object | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class DocumentUpload(Base):
+    """Who uploaded which bytes under which name; the store itself keeps only
+    the content, addressed by digest."""
+
+    __tablename__ = "document_uploads"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    digest: Mapped[str] = mapped_column(String(71), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(120))
+    filename: Mapped[str] = mapped_column(String(255))
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+
+
+class EventLogEntry(Base):
+    __tablename__ = "event_log"
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    type: Mapped[str] = mapped_column(String(160), index=True)
+    subject: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    unit_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The event's own ISO time, kept as text so it reads back exactly as sent.
+    time: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    actor_role: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    article: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    visibility: Mapped[str] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[object] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,59 @@
+"""marshmallow schemas of review's RPC inputs.
+
+Types and formats are checked here (→ VALIDATION). Whether an opinion covers
+what 第八条 requires is a rule, checked in rules.py with the article's own
+code, so the aspect texts are optional here.
+"""
+
+from marshmallow import ValidationError, fields, validate
+
+from itpm_common.schemas import StrictSchema
+
+from .rules import JUDGEMENTS, OUTCOMES, VERDICTS
+
+TEXT_MAX = 5000
+OPINION_MAX = 20000
+STATUSES = ("OPEN", "CONCLUDED")
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("不能为空")
+
+
+def _opinion_text():
+    return fields.String(load_default=None, validate=validate.Length(max=TEXT_MAX))
+
+
+class OpinionSchema(StrictSchema):
+    verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
+    necessity = _opinion_text()
+    feasibility = _opinion_text()
+    security = _opinion_text()
+    budget = _opinion_text()
+    conditions = _opinion_text()
+
+
+def _judgement():
+    return fields.String(required=True, validate=validate.OneOf(JUDGEMENTS))
+
+
+class CriteriaSchema(StrictSchema):
+    policy_need = _judgement()
+    intensive_sharing = _judgement()
+    content_funding = _judgement()
+    security_solution = _judgement()
+
+
+class ConclusionSchema(StrictSchema):
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    consolidated_opinion = fields.String(
+        required=True, validate=[validate.Length(max=OPINION_MAX), _not_blank])
+    criteria = fields.Nested(CriteriaSchema, required=True)
+    resolution_note = fields.String(load_default=None, validate=validate.Length(max=TEXT_MAX))
+    expected_version = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1))
+
+
+class ReviewFilterSchema(StrictSchema):
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    awaiting_me = fields.Boolean(load_default=False)

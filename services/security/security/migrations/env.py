@@ -1,0 +1,4 @@
+from security.models import Base
+from itpm_common.migrations import run_env
+
+run_env(Base.metadata)
