@@ -75,16 +75,26 @@ def pg_database_url():
         admin.dispose()
 
 
-@pytest.fixture
-def amqp_vhost_uri():
-    """A throw-away RabbitMQ vhost (through the management API) for one test."""
-    vhost = f"itpm_test_{uuid.uuid4().hex[:12]}"
+def create_vhost(prefix: str = "itpm_test") -> tuple[str, str]:
+    """Create a RabbitMQ vhost through the management API; returns (name, amqp uri)."""
+    vhost = f"{prefix}_{uuid.uuid4().hex[:12]}"
     parsed = urlparse(AMQP_URI)
     user = parsed.username or "guest"
     requests.put(f"{RABBIT_API}/vhosts/{quote(vhost, safe='')}", timeout=10).raise_for_status()
     requests.put(f"{RABBIT_API}/permissions/{quote(vhost, safe='')}/{user}",
                  json={"configure": ".*", "write": ".*", "read": ".*"}, timeout=10).raise_for_status()
+    return vhost, parsed._replace(path=f"/{quote(vhost, safe='')}").geturl()
+
+
+def delete_vhost(vhost: str) -> None:
+    requests.delete(f"{RABBIT_API}/vhosts/{quote(vhost, safe='')}", timeout=10)
+
+
+@pytest.fixture
+def amqp_vhost_uri():
+    """A throw-away RabbitMQ vhost for one test."""
+    vhost, uri = create_vhost()
     try:
-        yield parsed._replace(path=f"/{quote(vhost, safe='')}").geturl()
+        yield uri
     finally:
-        requests.delete(f"{RABBIT_API}/vhosts/{quote(vhost, safe='')}", timeout=10)
+        delete_vhost(vhost)

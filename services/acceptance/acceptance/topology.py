@@ -2,8 +2,8 @@
 
 from itpm_common.events import event_type
 
-# The plan-stage facts: acceptance may only start for a project in the annual
-# plan, so it must know each project's unit, year and plan state beforehand.
+# The plan-stage facts: acceptance comes years later, but which unit owns a
+# project and for which plan year it was planned is only told at plan stage.
 SUBSCRIBES = (
     event_type("planning", "PlanApplicationSubmitted"),
     event_type("review", "PlanReviewOpened"),

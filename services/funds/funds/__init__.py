@@ -1,7 +1,6 @@
-"""发改's service (市发改部门, Art 4(三)): project code, project proposal (项目建议书),
-FSR (可行性研究报告), preliminary design and investment estimate (初步设计方案 + 投资概算),
-the simplified paths, Art 11 exemptions, cross-department framework gating (Art 12),
-cross-level declarations (Art 13), the information resource catalog gate (Art 14),
-adjustment filings (Art 25), re-funds and termination.
+"""财政's service (市财政部门, Art 4(四)): budget allocation, funding confirmation
+(资金落实确认, Art 9), estimate review (概算审核, Art 10), government procurement and
+contracts, treasury payments (国库集中支付), O&M funding (运行维护经费) with the Art 30
+gate, final accounts (竣工财务决算) and surplus return.
 
 For now it keeps a local projection of the project facts it will gate on (rules.md §8.2)."""

@@ -1,4 +1,4 @@
-"""funds's own tables."""
+"""funds' own tables."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""marshmallow schemas of funds's RPC inputs."""
+"""marshmallow schemas of funds' RPC inputs."""
 
 from marshmallow import fields, validate
 

@@ -1,4 +1,4 @@
-"""funds's nameko entrypoints: thin; rules live in rules.py."""
+"""funds' nameko entrypoints: thin; rules live in rules.py."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 from itpm_common.events import event_type
 
-# The plan-stage facts: funds may only start for a project in the annual
-# plan, so it must know each project's unit, year and plan state beforehand.
+# The plan-stage facts: budget and funding decisions concern projects of a
+# plan year, so funds must know each project's unit, year and plan state beforehand.
 SUBSCRIBES = (
     event_type("planning", "PlanApplicationSubmitted"),
     event_type("review", "PlanReviewOpened"),

@@ -1,7 +1,6 @@
-"""发改's service (市发改部门, Art 4(三)): project code, project proposal (项目建议书),
-FSR (可行性研究报告), preliminary design and investment estimate (初步设计方案 + 投资概算),
-the simplified paths, Art 11 exemptions, cross-department framework gating (Art 12),
-cross-level declarations (Art 13), the information resource catalog gate (Art 14),
-adjustment filings (Art 25), re-security and termination.
+"""网信's service (市网信部门, Art 4(二)), also used by the 保密行政管理部门 (Art 28):
+cybersecurity review, security and crypto compliance holds, crypto application plans
+and assessments, graded protection (等级保护) and classified tiered protection
+(分级保护) reports, classified-project review (Art 28) and periodic testing.
 
 For now it keeps a local projection of the project facts it will gate on (rules.md §8.2)."""

@@ -2,8 +2,8 @@
 
 from itpm_common.events import event_type
 
-# The plan-stage facts: security may only start for a project in the annual
-# plan, so it must know each project's unit, year and plan state beforehand.
+# The plan-stage facts: 网信 gives its opinion from the plan review on (Art 8),
+# so it must know each project's unit, year and plan state from the start.
 SUBSCRIBES = (
     event_type("planning", "PlanApplicationSubmitted"),
     event_type("review", "PlanReviewOpened"),

@@ -1,4 +1,4 @@
-"""funds's worker with real dependencies: a migrated SQLite file, the
+"""funds' worker with real dependencies: a migrated SQLite file, the
 transaction factory over it, a fixed clock and a caller signed with a real key."""
 
 import datetime as dt

@@ -13,7 +13,7 @@ from itpm_common.migrations import alembic_config, upgrade
 
 UNIT_A = Identity("ua-1", "张敏", "UNIT", "unit-a", "市教育局")
 UNIT_B = Identity("ub-1", "王强", "UNIT", "unit-b", "市卫健委")
-BUREAU = Identity("fg-1", "李华", "FG", "fg", "市发改委")
+BUREAU = Identity("cz-1", "陈静", "CZ", "cz", "市财政局")
 SUPERVISOR = Identity("jl-1", "赵工", "JL", "jl-co", "某监理公司")
 PID = "p-0001"
 SUBMITTED, OPENED, DRAFTED, NOT_INCLUDED = (
