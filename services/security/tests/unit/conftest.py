@@ -10,14 +10,14 @@ from nameko.testing.services import worker_factory
 from sqlalchemy.orm import sessionmaker
 
 import security
-from security.models import infra
-from security.service import SecurityService
 from itpm_common.clock import SHANGHAI, FixedClock
 from itpm_common.db import GreenLock, make_engine
 from itpm_common.identity import TokenSigner, TokenVerifier, _CallerAccessor, generate_keypair
 from itpm_common.migrations import upgrade
 from itpm_common.outbox import OutboxRelay
 from itpm_common.uow import TransactionFactory
+from security.models import infra
+from security.service import SecurityService
 
 MIGRATIONS = Path(security.__file__).parent / "migrations"
 NOW = dt.datetime(2024, 3, 1, 9, 0, tzinfo=SHANGHAI)

@@ -4,12 +4,12 @@ import pytest
 from alembic import command
 from sqlalchemy import func, inspect, select
 
-from security.topology import SUBSCRIBES
 from itpm_common.db import make_engine
 from itpm_common.errors import Refusal
 from itpm_common.events import CloudEvent, event_type
 from itpm_common.identity import Identity
 from itpm_common.migrations import alembic_config, upgrade
+from security.topology import SUBSCRIBES
 
 UNIT_A = Identity("ua-1", "张敏", "UNIT", "unit-a", "市教育局")
 UNIT_B = Identity("ub-1", "王强", "UNIT", "unit-b", "市卫健委")
