@@ -51,6 +51,8 @@ class EventConsumer(Consumer):
 
     def handle_message(self, body, message):
         try:
+            if not isinstance(body, dict):
+                raise TypeError(f"expected a JSON object, got {type(body).__name__}")
             event = CloudEvent.from_dict(body)
         except (ValueError, TypeError, KeyError) as exc:
             # A malformed message can never succeed: park it at once.

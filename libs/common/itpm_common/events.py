@@ -38,11 +38,18 @@ VISIBILITY_INTERNAL = "internal"
 VISIBILITY_EXTERNAL = "external"
 
 
+# Catalog names as written (rules.md §8.1), keyed by type: "FSRApproved" cannot
+# be recovered from "fsr_approved" by capitalising.
+_CATALOG_NAMES: dict[str, str] = {}
+
+
 def event_type(service: str, name: str, version: int = 1) -> str:
     """``event_type("planning", "PlanApplicationSubmitted")`` →
     ``cn.gov.lyg.itpm.planning.plan_application_submitted.v1``."""
     snake = _CAMEL_RE.sub("_", name).lower()
-    return f"{TYPE_PREFIX}.{service}.{snake}.v{version}"
+    type_ = f"{TYPE_PREFIX}.{service}.{snake}.v{version}"
+    _CATALOG_NAMES[type_] = name
+    return type_
 
 
 def parse_type(type_: str) -> tuple[str, str, int]:
@@ -55,6 +62,8 @@ def parse_type(type_: str) -> tuple[str, str, int]:
 
 def event_name(type_: str) -> str:
     """The catalog name (rules.md §8.1) of a type: PlanApplicationSubmitted."""
+    if type_ in _CATALOG_NAMES:
+        return _CATALOG_NAMES[type_]
     _, snake, _ = parse_type(type_)
     return "".join(part.capitalize() for part in snake.split("_"))
 

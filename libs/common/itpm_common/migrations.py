@@ -24,6 +24,14 @@ def create_infrastructure(op) -> None:
         forbid_update_and_delete(op, table)
 
 
+def drop_infrastructure(op) -> None:
+    for table in ("audit_head", "audit_log", "idempotency", "inbox", "outbox"):
+        op.drop_table(table)
+    if op.get_bind().dialect.name == "postgresql":
+        for table in APPEND_ONLY_TABLES:
+            op.execute(f"DROP FUNCTION IF EXISTS {table}_append_only()")
+
+
 def forbid_update_and_delete(op, table: str) -> None:
     """The database itself refuses to edit or delete audit records; the hash
     chain still detects tampering by someone who drops the trigger."""

@@ -4,22 +4,26 @@ without reading another service's database."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, insert, select, update
+from datetime import datetime
+
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, insert, select, update
 
 from .events import CloudEvent
+from .tables import LocalDateTime
 
 
 def projection_columns():
     return [
         Column("project_id", String(64), primary_key=True),
-        Column("unit_id", String(64), nullable=False),
+        Column("unit_id", String(64), nullable=False, index=True),
         Column("name", String(200), nullable=True),
         Column("category", String(8), nullable=True),
         Column("plan_year", Integer, nullable=True),
-        Column("state", String(40), nullable=True),
+        Column("classified", Boolean, nullable=False, default=False),
+        Column("state", String(40), nullable=True, index=True),
         Column("last_event_type", String(160), nullable=False),
         Column("last_event_time", String(40), nullable=False),
-        Column("updated_at", DateTime(timezone=True), nullable=False),
+        Column("updated_at", LocalDateTime(), nullable=False),
     ]
 
 
@@ -36,27 +40,44 @@ STATE_AFTER = {
     "PlanItemNotIncluded": "NOT_INCLUDED",
 }
 
+# Lifecycle order (rules.md §3.1) breaks ties between events stamped with the
+# same instant, as happens under a fixed clock.
+LIFECYCLE = ("DRAFT", "PLAN_APPLIED", "PLAN_UNDER_REVIEW", "PLAN_DRAFTED", "NOT_INCLUDED", "PLANNED")
+_RANK = {state: i for i, state in enumerate(LIFECYCLE)}
+
+# Facts about the project itself; filled whenever still unknown, whatever the order.
+_FACTS = ("name", "category", "plan_year", "classified")
+
+
+def _is_newer(event_time: str, event_state: str | None, row) -> bool:
+    new, old = datetime.fromisoformat(event_time), datetime.fromisoformat(row["last_event_time"])
+    if new != old:
+        return new > old
+    return _RANK.get(event_state, -1) >= _RANK.get(row["state"], -1)
+
 
 def apply(session, table: Table, event: CloudEvent, now) -> None:
-    """Upsert the projection row; an older event never overwrites a newer one."""
+    """Upsert the projection row; an older event never overwrites a newer state,
+    but it still fills in facts the row does not know yet."""
     if not event.subject:
         return
     data = event.data or {}
+    state = STATE_AFTER.get(event.name)
+    unit_id = event.unitid or data.get("unit_id") or ""
+    facts = {key: data[key] for key in _FACTS if data.get(key) is not None}
     row = session.execute(select(table).where(table.c.project_id == event.subject)).mappings().first()
-    values = {
-        "last_event_type": event.type,
-        "last_event_time": event.time,
-        "updated_at": now,
-    }
-    for key in ("name", "category", "plan_year"):
-        if data.get(key) is not None:
-            values[key] = data[key]
-    state = data.get("state") or STATE_AFTER.get(event.name)
-    if state:
-        values["state"] = state
     if row is None:
-        session.execute(insert(table).values(project_id=event.subject,
-                                             unit_id=event.unitid or data.get("unit_id") or "",
-                                             **values))
-    elif row["last_event_time"] <= event.time:
+        session.execute(insert(table).values(
+            project_id=event.subject, unit_id=unit_id, state=state, last_event_type=event.type,
+            last_event_time=event.time, updated_at=now, **facts))
+        return
+    values = {k: v for k, v in facts.items() if row[k] is None or (k == "classified" and v)}
+    if not row["unit_id"] and unit_id:
+        values["unit_id"] = unit_id
+    if _is_newer(event.time, state, row):
+        values.update(last_event_type=event.type, last_event_time=event.time)
+        if state:
+            values["state"] = state
+    if values:
+        values["updated_at"] = now
         session.execute(update(table).where(table.c.project_id == event.subject).values(**values))

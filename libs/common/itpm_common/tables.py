@@ -9,7 +9,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, TypeDecorator
+
+from .clock import SHANGHAI
+
+
+class LocalDateTime(TypeDecorator):
+    """A timestamp that always comes back aware, in Asia/Shanghai.
+
+    SQLite keeps no offset and PostgreSQL answers in the session's zone; both
+    are normalised so code and API output look the same on either database.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware time from the clock")
+        value = value.astimezone(SHANGHAI)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=SHANGHAI)
+        return value.astimezone(SHANGHAI)
 
 
 def outbox_columns():
@@ -19,8 +47,8 @@ def outbox_columns():
         Column("type", String(160), nullable=False),
         Column("subject", String(64), nullable=True),
         Column("body", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("published_at", DateTime(timezone=True), nullable=True, index=True),
+        Column("created_at", LocalDateTime(), nullable=False),
+        Column("published_at", LocalDateTime(), nullable=True, index=True),
     ]
 
 
@@ -29,7 +57,7 @@ def inbox_columns():
         Column("event_id", String(36), primary_key=True),
         Column("consumer", String(64), primary_key=True),
         Column("type", String(160), nullable=False),
-        Column("processed_at", DateTime(timezone=True), nullable=False),
+        Column("processed_at", LocalDateTime(), nullable=False),
     ]
 
 
@@ -40,7 +68,7 @@ def idempotency_columns():
         Column("command", String(64), nullable=False),
         Column("request_hash", String(64), nullable=False),
         Column("response", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("created_at", LocalDateTime(), nullable=False),
     ]
 
 
@@ -86,8 +114,7 @@ def add_infrastructure_tables(metadata: MetaData) -> InfrastructureTables:
     return InfrastructureTables(
         outbox=Table("outbox", metadata, *outbox_columns()),
         inbox=Table("inbox", metadata, *inbox_columns()),
-        idempotency=Table("idempotency", metadata, *idempotency_columns(),
-                          UniqueConstraint("actor_id", "key", name="uq_idempotency")),
+        idempotency=Table("idempotency", metadata, *idempotency_columns()),
         audit_log=Table("audit_log", metadata, *audit_log_columns()),
         audit_head=Table("audit_head", metadata, *audit_head_columns()),
     )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from itpm_common.tables import add_infrastructure_tables
+from itpm_common.tables import LocalDateTime, add_infrastructure_tables
 
 
 class Base(DeclarativeBase):
@@ -30,8 +30,8 @@ class Project(Base):
     state: Mapped[str] = mapped_column(String(40))
     estimate_fen: Mapped[int] = mapped_column(Integer)
     classified: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[object] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[object] = mapped_column(LocalDateTime())
+    updated_at: Mapped[object] = mapped_column(LocalDateTime())
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -48,4 +48,4 @@ class PlanApplication(Base):
     rank: Mapped[int | None] = mapped_column(Integer, nullable=True)
     content: Mapped[str] = mapped_column(Text)
     submitted_by: Mapped[str] = mapped_column(String(64))
-    submitted_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[object] = mapped_column(LocalDateTime())

@@ -50,7 +50,7 @@ def test_events_move_the_state_forward(service, provider, last, state):
     assert seen == ["PLAN_APPLIED", "PLAN_UNDER_REVIEW", state]
     row = service(BUREAU).get_projection(PID)
     assert row == {"project_id": PID, "unit_id": "unit-a", "name": "智慧教育平台", "category": "BUILD",
-                   "plan_year": 2024, "state": state, "last_event_type": last,
+                   "plan_year": 2024, "classified": False, "state": state, "last_event_type": last,
                    "last_event_time": "2024-03-01T11:00:00+08:00",
                    "updated_at": provider.clock.now().isoformat()}
 

@@ -6,7 +6,7 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
-from itpm_common.migrations import create_infrastructure
+from itpm_common.migrations import create_infrastructure, drop_infrastructure
 
 revision = "0001"
 down_revision = None
@@ -50,3 +50,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("plan_applications")
     op.drop_table("projects")
+    drop_infrastructure(op)
