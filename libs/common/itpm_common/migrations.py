@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 
 from . import tables
+from .audit import GENESIS, HEAD_ID
 from .db import normalise_url
 
 APPEND_ONLY_TABLES = ("audit_log",)
@@ -19,7 +20,9 @@ def create_infrastructure(op) -> None:
     op.create_table("inbox", *tables.inbox_columns())
     op.create_table("idempotency", *tables.idempotency_columns())
     op.create_table("audit_log", *tables.audit_log_columns())
-    op.create_table("audit_head", *tables.audit_head_columns())
+    head = op.create_table("audit_head", *tables.audit_head_columns())
+    # Seeded so the first two concurrent writers both find a row to lock.
+    op.bulk_insert(head, [{"id": HEAD_ID, "seq": 0, "hash": GENESIS}])
     for table in APPEND_ONLY_TABLES:
         forbid_update_and_delete(op, table)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,10 +140,15 @@ class TransactionFactory:
         return _CommandScope(self, actor, command, idempotency_key, request)
 
     @contextlib.contextmanager
-    def event(self, ev: CloudEvent, consumer: str):
-        """Process a consumed event at most once per consumer (inbox)."""
-        actor = Identity(user_id=ev.actorid or "system", name="", role=ev.actorrole or "SYSTEM",
-                         unit_id=ev.unitid or "", unit_name="")
+    def event(self, ev: CloudEvent, consumer: str, actor: Identity | None = None):
+        """Process a consumed event at most once per consumer (inbox).
+
+        By default the effects are attributed to whoever caused the event (a
+        conclusion drafted by 政务办 is 政务办's act); pass SYSTEM_ACTOR when
+        the consumer acts on its own account.
+        """
+        actor = actor or Identity(user_id=ev.actorid or "system", name="", role=ev.actorrole or "SYSTEM",
+                                  unit_id=ev.unitid or "", unit_name="")
         with self._begin(actor) as tx:
             inbox = self._p.tables.inbox
             seen = tx.session.execute(select(inbox.c.event_id).where(
@@ -173,10 +179,16 @@ class _CommandScope:
     def __enter__(self) -> Tx:
         self._cm = self.factory._begin(self.actor)
         tx = self._cm.__enter__()
-        if self.key:
-            stored = self._lookup(tx.session)
-            if stored is not None:
-                tx.replayed, tx.result = True, stored
+        try:
+            if self.key:
+                stored = self._lookup(tx.session)
+                if stored is not None:
+                    tx.replayed, tx.result = True, stored
+        except BaseException:
+            # Close the transaction (and release SQLite's green lock) before
+            # the refusal travels on; the caller will audit it in a new one.
+            if not self._cm.__exit__(*sys.exc_info()):
+                raise
         self.tx = tx
         return tx
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from itpm_common.tables import LocalDateTime, add_infrastructure_tables
@@ -28,7 +28,7 @@ class Project(Base):
     origin: Mapped[str] = mapped_column(String(16))
     plan_year: Mapped[int] = mapped_column(Integer, index=True)
     state: Mapped[str] = mapped_column(String(40))
-    estimate_fen: Mapped[int] = mapped_column(Integer)
+    estimate_fen: Mapped[int] = mapped_column(BigInteger)
     classified: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[object] = mapped_column(LocalDateTime())
     updated_at: Mapped[object] = mapped_column(LocalDateTime())

@@ -16,8 +16,6 @@ from itpm_common.events import EXCHANGE, CloudEvent, event_type
 from itpm_common.migrations import upgrade
 from planning.service import PlanningService
 
-from ..sample import valid_application
-
 pytestmark = pytest.mark.integration
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "planning" / "migrations"
@@ -65,10 +63,10 @@ def planning(container_factory, amqp_vhost_uri, pg_database_url, identity_keys):
 
 
 def test_submission_is_committed_published_once_and_audited(planning, watcher, token_for,
-                                                            pg_database_url):
+                                                            pg_database_url, application):
     with ClusterRpcProxy(planning, context_data={"identity": token_for("UNIT")}) as rpc:
-        project = rpc.planning.submit_plan_application(valid_application(), idempotency_key="k-1")
-        again = rpc.planning.submit_plan_application(valid_application(), idempotency_key="k-1")
+        project = rpc.planning.submit_plan_application(application(), idempotency_key="k-1")
+        again = rpc.planning.submit_plan_application(application(), idempotency_key="k-1")
     assert again == project
 
     events = watcher(expect=1)
@@ -87,8 +85,9 @@ def test_submission_is_committed_published_once_and_audited(planning, watcher, t
     engine.dispose()
 
 
-def test_refusal_crosses_rpc_intact_and_writes_no_event(planning, watcher, token_for, pg_database_url):
-    bad = valid_application()
+def test_refusal_crosses_rpc_intact_and_writes_no_event(planning, watcher, token_for, pg_database_url,
+                                                        application):
+    bad = application()
     bad["funding_sources"] = [{"type": "MUNICIPAL", "amount_fen": 99_999_999}]
     with ClusterRpcProxy(planning, context_data={"identity": token_for("UNIT")}) as rpc:
         with pytest.raises(Refusal) as refused:
@@ -106,12 +105,12 @@ def test_refusal_crosses_rpc_intact_and_writes_no_event(planning, watcher, token
     engine.dispose()
 
 
-def test_unsigned_and_wrong_role_calls_are_refused(planning, token_for):
+def test_unsigned_and_wrong_role_calls_are_refused(planning, token_for, application):
     with ClusterRpcProxy(planning) as rpc:
         with pytest.raises(Refusal) as unsigned:
-            rpc.planning.submit_plan_application(valid_application())
+            rpc.planning.submit_plan_application(application())
     assert unsigned.value.code == "AUTH-TOKEN-INVALID"
     with ClusterRpcProxy(planning, context_data={"identity": token_for("WX")}) as rpc:
         with pytest.raises(Refusal) as wrong_role:
-            rpc.planning.submit_plan_application(valid_application())
+            rpc.planning.submit_plan_application(application())
     assert wrong_role.value.code == "AUTH-FORBIDDEN" and wrong_role.value.article == "第七条"

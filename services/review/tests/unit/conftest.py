@@ -34,6 +34,7 @@ USERS = {
     "GX": Identity("u-gx-1", "工信甲", "GX", "gx", "市工信局"),
     "CZ": Identity("u-cz-1", "财政甲", "CZ", "cz", "市财政局"),
     "SJ": Identity("u-sj-1", "审计甲", "SJ", "sj", "市审计局"),
+    "LG": Identity("u-lg-1", "领导小组成员", "LG", "lg", "市政务信息化领导小组"),
     "JL": Identity("u-jl-1", "监理甲", "JL", "jl-co", "某监理公司"),
 }
 
@@ -71,6 +72,15 @@ def clock():
 @pytest.fixture
 def provider(db_url, clock):
     p = make_provider(db_url, clock)
+    yield p
+    p.engine.dispose()
+
+
+@pytest.fixture
+def other_instance(db_url, clock):
+    """A second service instance on the same database, as another process
+    would be: its own engine and no share in this process's SQLite lock."""
+    p = make_provider(db_url, clock, lock=False)
     yield p
     p.engine.dispose()
 

@@ -27,7 +27,7 @@ def upgrade() -> None:
         sa.Column("origin", sa.String(16), nullable=False),
         sa.Column("plan_year", sa.Integer, nullable=False, index=True),
         sa.Column("state", sa.String(40), nullable=False),
-        sa.Column("estimate_fen", sa.Integer, nullable=False),
+        sa.Column("estimate_fen", sa.BigInteger, nullable=False),
         sa.Column("classified", sa.Boolean, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
