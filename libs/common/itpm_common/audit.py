@@ -121,7 +121,9 @@ def verify(engine: Engine) -> VerifyResult:
                 problems.append(f"seq {expected_seq}..{row['seq'] - 1} missing (deleted records)")
             if row["prev_hash"] != prev_hash:
                 problems.append(f"seq {row['seq']}: prev_hash does not link to the previous record")
-            if chain_hash(row["alg"], row["prev_hash"], _content(row)) != row["hash"]:
+            if row["alg"] not in ("sm3", "sha256"):
+                problems.append(f"seq {row['seq']}: unknown hash algorithm {row['alg']!r} (edited)")
+            elif chain_hash(row["alg"], row["prev_hash"], _content(row)) != row["hash"]:
                 problems.append(f"seq {row['seq']}: content does not match its hash (edited)")
             expected_seq, prev_hash = row["seq"] + 1, row["hash"]
         head = conn.execute(select(tables.audit_head).where(tables.audit_head.c.id == HEAD_ID)).first()

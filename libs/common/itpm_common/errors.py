@@ -45,6 +45,7 @@ class Refusal(Exception):
         rule: str | None = None,
         article: str | None = None,
         reason_zh: str | None = None,
+        reason_en: str | None = None,
         details: dict | None = None,
     ):
         if payload is None:
@@ -54,6 +55,7 @@ class Refusal(Exception):
                 "rule": rule,
                 "article": article,
                 "reason_zh": reason_zh,
+                "reason_en": reason_en,
                 "details": details or {},
             }
         if isinstance(payload, dict):
@@ -68,6 +70,7 @@ class Refusal(Exception):
     rule = property(lambda self: self.payload.get("rule"))
     article = property(lambda self: self.payload.get("article"))
     reason_zh = property(lambda self: self.payload.get("reason_zh"))
+    reason_en = property(lambda self: self.payload.get("reason_en"))
     details = property(lambda self: self.payload.get("details") or {})
 
     @property

@@ -41,6 +41,8 @@ VISIBILITY_EXTERNAL = "external"
 # Catalog names as written (rules.md §8.1), keyed by type: "FSRApproved" cannot
 # be recovered from "fsr_approved" by capitalising.
 _CATALOG_NAMES: dict[str, str] = {}
+# Types this process never built (a DLQ listing, the gateway): the catalog's acronyms.
+_ACRONYMS = {"fsr": "FSR", "om": "OM", "lg": "LG", "fg": "FG"}
 
 
 def event_type(service: str, name: str, version: int = 1) -> str:
@@ -65,7 +67,7 @@ def event_name(type_: str) -> str:
     if type_ in _CATALOG_NAMES:
         return _CATALOG_NAMES[type_]
     _, snake, _ = parse_type(type_)
-    return "".join(part.capitalize() for part in snake.split("_"))
+    return "".join(_ACRONYMS.get(part, part.capitalize()) for part in snake.split("_"))
 
 
 @dataclass(frozen=True)

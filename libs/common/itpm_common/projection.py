@@ -71,10 +71,13 @@ def apply(session, table: Table, event: CloudEvent, now) -> None:
             project_id=event.subject, unit_id=unit_id, state=state, last_event_type=event.type,
             last_event_time=event.time, updated_at=now, **facts))
         return
-    values = {k: v for k, v in facts.items() if row[k] is None or (k == "classified" and v)}
+    newer = _is_newer(event.time, state, row)
+    # A newer event corrects facts, an older one only fills gaps; classified never clears.
+    values = {k: v for k, v in facts.items()
+              if row[k] is None or (k == "classified" and v) or (newer and k != "classified")}
     if not row["unit_id"] and unit_id:
         values["unit_id"] = unit_id
-    if _is_newer(event.time, state, row):
+    if newer:
         values.update(last_event_type=event.type, last_event_time=event.time)
         if state:
             values["state"] = state

@@ -207,24 +207,34 @@ class _CommandScope:
     def __exit__(self, exc_type, exc, tb):
         tx = self.tx
         if exc_type is None and self.key and not tx.replayed:
-            tx.session.execute(insert(self.factory.tables.idempotency).values(
-                actor_id=self.actor.user_id, key=self.key, command=self.command,
-                request_hash=self.hash,
-                response=json.dumps(tx.result, ensure_ascii=False, default=str),
-                created_at=tx.now))
+            try:
+                tx.session.execute(insert(self.factory.tables.idempotency).values(
+                    actor_id=self.actor.user_id, key=self.key, command=self.command,
+                    request_hash=self.hash,
+                    response=json.dumps(tx.result, ensure_ascii=False, default=str),
+                    created_at=tx.now))
+            except IntegrityError as lost:
+                # The winner's row exists already (PostgreSQL raises at the
+                # INSERT, not at COMMIT). Roll back and release the lock first:
+                # _begin re-raises `lost`, so this __exit__ returns False.
+                self._cm.__exit__(type(lost), lost, lost.__traceback__)
+                return self._answer_with_winner(tx, lost)
         try:
             return self._cm.__exit__(exc_type, exc, tb)
-        except IntegrityError:
+        except IntegrityError as lost:
             # Two requests with one key raced; the loser answers with the
             # winner's stored result and emits nothing.
             if not self.key:
                 raise
-            with self.factory.read() as session:
-                stored = self._lookup(session)
-            if stored is None:
-                raise
-            tx.replayed, tx.result = True, stored
-            return False
+            return self._answer_with_winner(tx, lost)
+
+    def _answer_with_winner(self, tx, lost: IntegrityError) -> bool:
+        with self.factory.read() as session:
+            stored = self._lookup(session)
+        if stored is None:
+            raise lost
+        tx.replayed, tx.result = True, stored
+        return False
 
 
 class Transactions(DependencyProvider):

@@ -137,9 +137,10 @@ def test_generic_code_status(code, status):
     assert Refusal(code=code, reason_zh="x").http_status == status
 
 
-def test_validation_status_is_422_as_section_0_2_states():
-    # rules.md §0.2: "VALIDATION: a field is malformed (HTTP 422)".
-    assert validation({"name": ["必填项缺失"]}).http_status == 422
+def test_malformed_input_is_a_400_not_a_rule_violation():
+    # Malformed fields are the client's error (400 with a message per field);
+    # 422 is kept for refusals under an article (docs/architecture.md).
+    assert validation({"name": ["必填项缺失"]}).http_status == 400
 
 
 def test_every_generic_code_is_covered_by_the_tests_above():

@@ -99,6 +99,14 @@ def test_event_name_round_trips_catalog_names_with_acronyms(name, snake):
     assert event_name(event_type("approval", name)) == name
 
 
+def test_event_name_does_not_depend_on_what_this_process_built():
+    # A process that only receives a type (the gateway, a DLQ listing, a v2
+    # nobody here emits) never called event_type() for it; the catalog name
+    # must still come back as written in rules.md §8.1.
+    received = [f"cn.gov.lyg.itpm.approval.{snake}.v7" for _, snake in ACRONYM_NAMES]
+    assert [event_name(t) for t in received] == [name for name, _ in ACRONYM_NAMES]
+
+
 def test_cloud_event_name_is_the_catalog_name_used_for_dispatch():
     ev = make_event(type=event_type("approval", "FSRApproved"), source="/itpm/approval")
     assert ev.service == "approval"
