@@ -1,0 +1,86 @@
+"""review against the real broker and PostgreSQL: an event published twice
+(a relay that crashed after publishing, before marking) opens one review."""
+
+import time
+
+import pika
+import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
+from sqlalchemy import text
+
+from itpm_common.db import make_engine
+from itpm_common.events import EXCHANGE, CloudEvent, event_type
+from itpm_common.migrations import upgrade
+from itpm_common.topology import ServiceTopology, declare_all
+from review.migrate import MIGRATIONS
+from review.service import ReviewService
+from review.topology import SUBSCRIBES
+
+pytestmark = pytest.mark.integration
+
+
+def submitted(project_id: str) -> CloudEvent:
+    return CloudEvent(
+        type=event_type("planning", "PlanApplicationSubmitted"), source="/itpm/planning", subject=project_id,
+        data={"project_id": project_id, "name": "智慧教育云平台", "category": "BUILD", "plan_year": 2027,
+              "unit_id": "edu", "unit_name": "市教育局", "state": "PLAN_APPLIED", "rank": 1,
+              "estimate_fen": 250_000_000, "version_no": 1, "classified": False},
+        unitid="edu", article="第七条", actorid="edu", actorrole="UNIT")
+
+
+def publish(uri: str, *events: CloudEvent) -> None:
+    conn = pika.BlockingConnection(pika.URLParameters(uri))
+    ch = conn.channel()
+    ch.confirm_delivery()
+    for ev in events:
+        ch.basic_publish(EXCHANGE, ev.type, ev.to_json().encode(),
+                         pika.BasicProperties(content_type="application/cloudevents+json", delivery_mode=2,
+                                              message_id=ev.id))
+    conn.close()
+
+
+@pytest.fixture
+def review(container_factory, amqp_vhost_uri, pg_database_url, identity_keys):
+    upgrade(MIGRATIONS, pg_database_url)
+    declare_all(amqp_vhost_uri, [ServiceTopology("review", SUBSCRIBES, (100, 200))])
+    config = {"AMQP_URI": amqp_vhost_uri, "DATABASE_URL": pg_database_url,
+              "IDENTITY_PUBLIC_KEY_FILE": str(identity_keys[1]), "ACCEPT": ["json", "cloudevents"],
+              "EVENT_RETRY_DELAYS_MS": "100,200"}
+    container_factory(ReviewService, config).start()
+    return config
+
+
+def wait_for(predicate, timeout=15.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_duplicate_delivery_opens_one_review_and_emits_once(review, amqp_vhost_uri, pg_database_url, token_for):
+    ev = submitted("p-dup")
+    publish(amqp_vhost_uri, ev, ev)
+    engine = make_engine(pg_database_url)
+
+    def counts():
+        with engine.connect() as db:
+            return (db.execute(text("SELECT count(*) FROM reviews")).scalar(),
+                    db.execute(text("SELECT count(*) FROM inbox")).scalar(),
+                    db.execute(text("SELECT count(*) FROM outbox")).scalar())
+
+    assert wait_for(lambda: counts()[1] == 1)
+    time.sleep(1.0)  # the second copy has been handled (or absorbed) by now
+    assert counts() == (1, 1, 1)
+
+    with ClusterRpcProxy(review, context_data={"identity": token_for("WX")}) as rpc:
+        opened = rpc.review.get_review("p-dup")
+        assert opened["status"] == "OPEN" and opened["missing_bureaus"] == ["WX", "FG", "GX", "CZ"]
+        rpc.review.record_opinion("p-dup", {"verdict": "AGREE", "necessity": "必要", "feasibility": "可行",
+                                            "security": "安全", "budget": "合理"}, idempotency_key="o-1")
+    with engine.connect() as db:
+        assert db.execute(text("SELECT count(*) FROM review_opinions")).scalar() == 1
+        assert db.execute(text("SELECT outcome FROM audit_log ORDER BY seq")).scalars().all() == \
+            ["ACCEPTED", "ACCEPTED"]
+    engine.dispose()
