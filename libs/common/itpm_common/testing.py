@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import os
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
 import requests
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import sessionmaker
 
-from .identity import Identity, TokenSigner, generate_keypair
+from .db import GreenLock, make_engine
+from .identity import Identity, TokenSigner, TokenVerifier, _CallerAccessor, generate_keypair
+from .migrations import upgrade
+from .uow import TransactionFactory
 
 PG_URL = os.environ.get("ITPM_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
 AMQP_URI = os.environ.get("AMQP_URI", "amqp://guest:guest@localhost:5672/")
@@ -98,3 +103,47 @@ def amqp_vhost_uri():
         yield uri
     finally:
         delete_vhost(vhost)
+
+
+@dataclass
+class WorkerDeps:
+    """What TransactionFactory reads from a Transactions provider, built
+    without a container so nameko's worker_factory can use the real thing."""
+
+    engine: object
+    Session: object
+    lock: GreenLock
+    clock: object
+    service_name: str
+    tables: object
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def migrated_sqlite(tmp_path: Path, service_name: str, migrations_dir: Path) -> str:
+    url = f"sqlite:///{tmp_path / (service_name + '.sqlite3')}"
+    upgrade(migrations_dir, url)
+    return url
+
+
+def worker_deps(url: str, service_name: str, tables, clock, lock: bool = True) -> WorkerDeps:
+    engine = make_engine(url)
+    return WorkerDeps(engine=engine, Session=sessionmaker(engine, expire_on_commit=False),
+                      lock=GreenLock(lock), clock=clock, service_name=service_name, tables=tables)
+
+
+@pytest.fixture(scope="session")
+def token_pair(identity_keys) -> tuple[TokenSigner, TokenVerifier]:
+    return TokenSigner(identity_keys[0].read_bytes()), TokenVerifier(identity_keys[1].read_bytes())
+
+
+def make_worker(service_cls, deps: WorkerDeps, token_pair, identity: Identity | None = None, **extra):
+    """A nameko worker (worker_factory) with the real unit of work and a caller
+    carrying ``identity``'s signed token (or none)."""
+    from nameko.testing.services import worker_factory
+
+    signer, verifier = token_pair
+    token = signer.sign(identity) if identity else None
+    return worker_factory(service_cls, tx=TransactionFactory(deps),
+                          caller=_CallerAccessor(verifier, token), **extra)

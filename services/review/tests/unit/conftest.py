@@ -4,20 +4,15 @@ real signed identities and the real unit of work; only the broker is absent."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
-from nameko.testing.services import worker_factory
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
 
 from itpm_common.clock import SHANGHAI, FixedClock
-from itpm_common.db import GreenLock, make_engine
 from itpm_common.events import CloudEvent, event_type
-from itpm_common.identity import Identity, TokenSigner, TokenVerifier, _CallerAccessor, generate_keypair
-from itpm_common.migrations import upgrade
-from itpm_common.uow import TransactionFactory
+from itpm_common.identity import Identity
+from itpm_common.testing import WorkerDeps, make_worker, migrated_sqlite, worker_deps
 from review.migrate import MIGRATIONS
 from review.models import infra
 from review.service import ReviewService
@@ -39,29 +34,9 @@ USERS = {
 }
 
 
-@dataclass
-class Provider:
-    """The attributes TransactionFactory reads from a Transactions provider."""
-
-    engine: object
-    Session: object
-    lock: GreenLock
-    clock: FixedClock
-    service_name: str = "review"
-    tables: object = infra
-
-
-def make_provider(url: str, clock: FixedClock, lock: bool = True) -> Provider:
-    engine = make_engine(url)
-    return Provider(engine=engine, Session=sessionmaker(engine, expire_on_commit=False),
-                    lock=GreenLock(lock), clock=clock)
-
-
 @pytest.fixture
 def db_url(tmp_path):
-    url = f"sqlite:///{tmp_path}/review.sqlite3"
-    upgrade(MIGRATIONS, url)
-    return url
+    return migrated_sqlite(tmp_path, "review", MIGRATIONS)
 
 
 @pytest.fixture
@@ -71,38 +46,24 @@ def clock():
 
 @pytest.fixture
 def provider(db_url, clock):
-    p = make_provider(db_url, clock)
-    yield p
-    p.engine.dispose()
+    deps = worker_deps(db_url, "review", infra, clock)
+    yield deps
+    deps.dispose()
 
 
 @pytest.fixture
 def other_instance(db_url, clock):
     """A second service instance on the same database, as another process
     would be: its own engine and no share in this process's SQLite lock."""
-    p = make_provider(db_url, clock, lock=False)
-    yield p
-    p.engine.dispose()
+    deps = worker_deps(db_url, "review", infra, clock, lock=False)
+    yield deps
+    deps.dispose()
 
 
 @pytest.fixture
-def keys(tmp_path):
-    private, public = tmp_path / "keys" / "private.pem", tmp_path / "keys" / "public.pem"
-    generate_keypair(private, public)
-    return TokenSigner(private.read_bytes()), TokenVerifier(public.read_bytes())
-
-
-@pytest.fixture
-def worker_on(keys):
+def worker_on(token_pair):
     """``worker_on(provider, "WX")``: a worker whose caller is that user."""
-    signer, verifier = keys
-
-    def build(provider, who: str | None):
-        token = signer.sign(USERS[who]) if who else None
-        return worker_factory(ReviewService, tx=TransactionFactory(provider),
-                              caller=_CallerAccessor(verifier, token))
-
-    return build
+    return lambda provider, who: make_worker(ReviewService, provider, token_pair, USERS[who] if who else None)
 
 
 @pytest.fixture
@@ -152,7 +113,7 @@ def conclusion(outcome: str = "DRAFT", **overrides) -> dict:
 class Db:
     """Reads the outbox and audit chain the way an inspector would."""
 
-    def __init__(self, provider: Provider):
+    def __init__(self, provider: WorkerDeps):
         self.engine = provider.engine
 
     def events(self, name: str | None = None) -> list[dict]:
