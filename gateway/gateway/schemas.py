@@ -1,0 +1,340 @@
+"""marshmallow schemas of the HTTP API.
+
+The gateway validates what it owns (login, query strings) and the shape of a
+request (JSON object, size). Command bodies are passed to the owning service
+as sent: the service validates them with its own schema and answers a
+VALIDATION refusal (HTTP 400, a Chinese message per field), so there is one
+authority per payload. The request-body schemas below mirror those payloads
+to document them in the OpenAPI document.
+"""
+
+from marshmallow import fields, validate
+
+from itpm_common.schemas import LenientSchema, StrictSchema
+
+ROLES = ("LG", "LGO", "ZWB", "WX", "FG", "GX", "CZ", "SJ", "BM", "UNIT", "JL", "TP", "ZG", "ARCH",
+         "SUB", "SYSTEM")
+CATEGORIES = ("BUILD", "OM")
+BUILD_KINDS = ("NEW", "UPGRADE", "EXPAND")
+BASIS_LEVELS = ("党中央/国务院", "省委/省政府", "市委/市政府", "国家部委", "省级部门")
+FUNDING_TYPES = ("MUNICIPAL", "SUPERIOR", "OTHER")
+DIGEST_RE = r"^sha256:[0-9a-f]{64}$"
+VERDICTS = ("AGREE", "AGREE_WITH_CONDITIONS", "DISAGREE")
+OUTCOMES = ("DRAFT", "NOT_INCLUDED")
+CRITERION = ("MET", "NOT_MET")
+REVIEW_STATUSES = ("OPEN", "CONCLUDED")
+
+
+def _doc(text: str) -> dict:
+    return {"metadata": {"description": text}}
+
+
+# ---------------------------------------------------------------- auth
+
+
+class LoginSchema(StrictSchema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64), **_doc("用户名"))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=256), **_doc("密码"))
+
+
+class UserSchema(StrictSchema):
+    username = fields.String(**_doc("用户名"))
+    name = fields.String(**_doc("姓名"))
+    role = fields.String(validate=validate.OneOf(ROLES), **_doc("角色代码（rules.md §1）"))
+    role_zh = fields.String(**_doc("角色中文名"))
+    unit_id = fields.String(**_doc("所在单位代码"))
+    unit_name = fields.String(**_doc("所在单位名称"))
+
+
+class SessionSchema(StrictSchema):
+    token = fields.String(**_doc("会话令牌；也以 HttpOnly Cookie itpm_session 下发"))
+    expires_at = fields.DateTime(**_doc("会话到期时间（北京时间）"))
+    user = fields.Nested(UserSchema)
+
+
+class MeSchema(StrictSchema):
+    expires_at = fields.DateTime(**_doc("会话到期时间（北京时间）"))
+    user = fields.Nested(UserSchema)
+
+
+class LogoutSchema(StrictSchema):
+    logged_out = fields.Boolean(**_doc("是否注销了一个有效会话"))
+
+
+# ---------------------------------------------------------------- errors
+
+
+class RefusalSchema(StrictSchema):
+    """rules.md §0.2: the shape of every refusal and error."""
+
+    refused = fields.Boolean(required=True, **_doc("4xx 为 true（请求被拒绝）；5xx 为 false（系统故障）"))
+    code = fields.String(required=True, **_doc("稳定的机器可读代码，如 E06-NEED-MISSING、NOT-FOUND"))
+    rule = fields.String(allow_none=True, **_doc("规则编号，如 R-6-1"))
+    article = fields.String(allow_none=True, **_doc("所依据的条款，如 第六条"))
+    reason_zh = fields.String(required=True, **_doc("面向用户的中文说明"))
+    details = fields.Dict(**_doc("具体值、边界或缺失项；校验错误时 details.fields 为逐字段的中文说明"))
+
+
+# ---------------------------------------------------------------- documents
+
+
+class DocumentRefSchema(StrictSchema):
+    digest = fields.String(required=True, validate=validate.Regexp(DIGEST_RE), **_doc("内容的 SHA-256 摘要"))
+    size = fields.Integer(required=True, validate=validate.Range(min=1), **_doc("字节数"))
+    media_type = fields.String(required=True, **_doc("按内容识别的类型"))
+    filename = fields.String(required=True, validate=validate.Length(min=1, max=255), **_doc("文件名"))
+
+
+class UploadSchema(StrictSchema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary",
+                                               "description": "文件（PDF、OFD、Word、Excel 等；文件名不得含密级标志）"})
+
+
+# ---------------------------------------------------------------- plan applications (planning)
+
+
+class PolicyBasisSchema(StrictSchema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200), **_doc("政策文件标题"))
+    doc_number = fields.String(required=True, validate=validate.Length(min=1, max=100), **_doc("文号"))
+    level = fields.String(required=True, validate=validate.OneOf(BASIS_LEVELS), **_doc("发文层级"))
+
+
+class FundingSourceSchema(StrictSchema):
+    type = fields.String(required=True, validate=validate.OneOf(FUNDING_TYPES), **_doc("资金来源类型"))
+    amount_fen = fields.Integer(required=True, strict=True, validate=validate.Range(min=1), **_doc("金额（分）"))
+
+
+class SystemRefSchema(StrictSchema):
+    existing_system_id = fields.String(load_default=None, validate=validate.Length(max=64),
+                                       **_doc("已有系统编号（升级、扩建）"))
+    new_system_name = fields.String(load_default=None, validate=validate.Length(max=200), **_doc("新建系统名称"))
+
+
+class InfrastructureSchema(StrictSchema):
+    egov_network = fields.Boolean(required=True, **_doc("使用电子政务外网"))
+    gov_cloud = fields.Boolean(required=True, **_doc("使用政务云"))
+    bigdata_center = fields.Boolean(required=True, **_doc("使用大数据中心"))
+    lyg_app = fields.Boolean(required=True, **_doc("接入“我的连云港”App"))
+    notes = fields.String(load_default="")
+
+
+class FlagsSchema(StrictSchema):
+    classified = fields.Boolean(load_default=False, **_doc("涉密项目（仅登记元数据）"))
+    important_domain = fields.Boolean(load_default=False)
+    cross_department = fields.Boolean(load_default=False)
+    cross_level = fields.Boolean(load_default=False)
+    new_civil_works = fields.Boolean(load_default=False)
+    high_energy = fields.Boolean(load_default=False)
+    new_data_center = fields.Boolean(load_default=False)
+    cannot_share = fields.Boolean(load_default=False)
+
+
+class InternalReviewSchema(StrictSchema):
+    necessity = fields.Boolean(load_default=False, **_doc("必要性"))
+    feasibility = fields.Boolean(load_default=False, **_doc("可行性"))
+    completeness = fields.Boolean(load_default=False, **_doc("完整性"))
+    conformity = fields.Boolean(load_default=False, **_doc("规范性"))
+    signed_by = fields.String(load_default=None, validate=validate.Length(max=50), **_doc("项目责任人签署"))
+
+
+class ApplicationDocumentsSchema(StrictSchema):
+    application_form = fields.Nested(DocumentRefSchema, load_default=None, **_doc("申报书"))
+    project_plan = fields.Nested(DocumentRefSchema, load_default=None, **_doc("项目方案"))
+
+
+class PlanApplicationSchema(StrictSchema):
+    """年度计划申报（第六条、第七条、第二十条、第三十一条）。"""
+
+    name = fields.String(required=True, validate=validate.Length(min=2, max=200), **_doc("项目名称"))
+    plan_year = fields.Integer(required=True, strict=True, validate=validate.Range(2020, 2100), **_doc("计划年度"))
+    category = fields.String(load_default=None, validate=validate.OneOf(CATEGORIES), **_doc("建设类 / 运维类"))
+    build_kind = fields.String(load_default=None, validate=validate.OneOf(BUILD_KINDS), **_doc("新建、升级、扩建"))
+    system = fields.Nested(SystemRefSchema, required=True)
+    policy_basis = fields.List(fields.Nested(PolicyBasisSchema), load_default=list, **_doc("政策依据"))
+    need = fields.String(load_default="", validate=validate.Length(max=5000), **_doc("需求"))
+    objectives = fields.String(load_default="", validate=validate.Length(max=5000), **_doc("建设目标"))
+    intensive_sharing = fields.String(load_default="", validate=validate.Length(max=5000),
+                                      **_doc("集约化建设和整合共享情况"))
+    infrastructure = fields.Nested(InfrastructureSchema, load_default=None)
+    standards = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list,
+                            **_doc("遵循的标准规范"))
+    content = fields.String(load_default="", validate=validate.Length(max=10000), **_doc("建设内容"))
+    estimate_fen = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0), **_doc("投资估算（分）"))
+    funding_sources = fields.List(fields.Nested(FundingSourceSchema), load_default=list, **_doc("资金来源"))
+    security_solution = fields.String(load_default="", validate=validate.Length(max=5000), **_doc("信息安全解决方案"))
+    flags = fields.Nested(FlagsSchema, load_default=dict)
+    internal_review = fields.Nested(InternalReviewSchema, load_default=None, **_doc("单位内部审核"))
+    rank = fields.Integer(load_default=None, strict=True, **_doc("本单位同类项目排序"))
+    documents = fields.Nested(ApplicationDocumentsSchema, load_default=dict)
+    truthfulness_declared_by = fields.String(load_default=None, validate=validate.Length(max=50),
+                                             **_doc("真实性声明人"))
+
+
+class ProjectSchema(LenientSchema):
+    id = fields.String(**_doc("项目编号"))
+    unit_id = fields.String()
+    unit_name = fields.String()
+    name = fields.String()
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    build_kind = fields.String(allow_none=True)
+    origin = fields.String(**_doc("PLAN（年度计划）或其他来源"))
+    plan_year = fields.Integer()
+    state = fields.String(**_doc("项目主状态（rules.md §3.2）"))
+    estimate_fen = fields.Integer()
+    classified = fields.Boolean()
+    version = fields.Integer(**_doc("乐观并发版本号"))
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class ProjectDetailSchema(ProjectSchema):
+    application = fields.Nested(PlanApplicationSchema, allow_none=True, **_doc("最新一版申报内容"))
+    application_version = fields.Integer(allow_none=True)
+
+
+class ProjectListSchema(StrictSchema):
+    items = fields.List(fields.Nested(ProjectSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+
+
+class ProjectQuerySchema(StrictSchema):
+    plan_year = fields.Integer(validate=validate.Range(2000, 2100), **_doc("计划年度"))
+    category = fields.String(validate=validate.OneOf(CATEGORIES), **_doc("类别"))
+    state = fields.String(validate=validate.Length(min=1, max=40), **_doc("状态"))
+    unit_id = fields.String(validate=validate.Length(min=1, max=64), **_doc("单位（仅可查看全部项目的角色有效）"))
+    page = fields.Integer(validate=validate.Range(min=1), **_doc("页码，从 1 开始"))
+    page_size = fields.Integer(validate=validate.Range(min=1, max=200), **_doc("每页条数"))
+
+
+# ---------------------------------------------------------------- timeline
+
+
+class TimelineEntrySchema(StrictSchema):
+    position = fields.Integer(**_doc("事件日志中的位置（全局递增）"))
+    event_id = fields.String()
+    type = fields.String(**_doc("CloudEvents type"))
+    name = fields.String(**_doc("事件名（rules.md §8.1）"))
+    name_zh = fields.String(**_doc("事件中文名"))
+    time = fields.String(**_doc("发生时间（ISO 8601）"))
+    actor_id = fields.String(allow_none=True)
+    actor_name = fields.String(allow_none=True, **_doc("操作人姓名；系统操作为“系统”"))
+    actor_role = fields.String(allow_none=True)
+    actor_role_zh = fields.String()
+    unit_id = fields.String(allow_none=True)
+    article = fields.String(allow_none=True, **_doc("依据条款"))
+    summary_zh = fields.String(**_doc("一句话摘要"))
+
+
+# ---------------------------------------------------------------- reviews (review)
+
+
+class OpinionSchema(StrictSchema):
+    """论证意见（第八条，R-8-1）：网信、发改、工信、财政各自出具本部门意见。
+
+    四个方面的意见是否齐备由 review 服务按第八条判断（缺项返回 422）。"""
+
+    verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS), **_doc("同意 / 有条件同意 / 不同意"))
+    necessity = fields.String(allow_none=True, validate=validate.Length(max=5000), **_doc("必要性意见"))
+    feasibility = fields.String(allow_none=True, validate=validate.Length(max=5000), **_doc("可行性意见"))
+    security = fields.String(allow_none=True, validate=validate.Length(max=5000), **_doc("安全性意见"))
+    budget = fields.String(allow_none=True, validate=validate.Length(max=5000), **_doc("预算合理性意见"))
+    conditions = fields.String(allow_none=True, validate=validate.Length(max=5000),
+                               **_doc("附加条件（有条件同意时填写）"))
+
+
+class CriteriaSchema(StrictSchema):
+    policy_need = fields.String(required=True, validate=validate.OneOf(CRITERION), **_doc("政策依据与需求"))
+    intensive_sharing = fields.String(required=True, validate=validate.OneOf(CRITERION), **_doc("集约共享"))
+    content_funding = fields.String(required=True, validate=validate.OneOf(CRITERION), **_doc("建设内容与资金"))
+    security_solution = fields.String(required=True, validate=validate.OneOf(CRITERION), **_doc("安全方案"))
+
+
+class ConclusionSchema(StrictSchema):
+    """联审意见与结论（第八条）：由政务办形成。"""
+
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES), **_doc("列入草案 / 不予列入"))
+    consolidated_opinion = fields.String(required=True, validate=validate.Length(min=1, max=20000),
+                                         **_doc("联审意见"))
+    criteria = fields.Nested(CriteriaSchema, required=True)
+    resolution_note = fields.String(allow_none=True, validate=validate.Length(max=5000),
+                                    **_doc("存在“不同意”意见时，经第五条协商机制形成的处理说明"))
+    expected_version = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1),
+                                      **_doc("作出结论所依据的论证版本号；已变化则 409（R-0-2）"))
+
+
+class RecordedOpinionSchema(LenientSchema):
+    bureau = fields.String(validate=validate.OneOf(("WX", "FG", "GX", "CZ")), **_doc("出具意见的部门"))
+    verdict = fields.String(validate=validate.OneOf(VERDICTS))
+    necessity = fields.String(allow_none=True)
+    feasibility = fields.String(allow_none=True)
+    security = fields.String(allow_none=True)
+    budget = fields.String(allow_none=True)
+    conditions = fields.String(allow_none=True)
+    recorded_by = fields.String()
+    recorded_by_name = fields.String()
+    recorded_at = fields.DateTime()
+
+
+class ReviewConclusionSchema(LenientSchema):
+    outcome = fields.String(validate=validate.OneOf(OUTCOMES))
+    consolidated_opinion = fields.String()
+    criteria = fields.Nested(CriteriaSchema)
+    resolution_note = fields.String(allow_none=True)
+    concluded_by = fields.String()
+    concluded_by_name = fields.String()
+    concluded_at = fields.DateTime()
+
+
+class ReviewSchema(LenientSchema):
+    review_id = fields.String()
+    project_id = fields.String()
+    unit_id = fields.String()
+    unit_name = fields.String()
+    project_name = fields.String()
+    plan_year = fields.Integer()
+    category = fields.String()
+    kind = fields.String(**_doc("PLAN：年度计划论证"))
+    status = fields.String(validate=validate.OneOf(REVIEW_STATUSES), **_doc("OPEN 论证中 / CONCLUDED 已结论"))
+    opened_at = fields.DateTime()
+    version = fields.Integer(**_doc("论证版本号；每录入一条意见加一"))
+    opinions = fields.List(fields.Nested(RecordedOpinionSchema))
+    missing_bureaus = fields.List(fields.String(), **_doc("尚未出具意见的部门"))
+    conclusion = fields.Nested(ReviewConclusionSchema, allow_none=True)
+
+
+class ReviewSummarySchema(LenientSchema):
+    review_id = fields.String()
+    project_id = fields.String()
+    project_name = fields.String()
+    unit_name = fields.String()
+    status = fields.String(validate=validate.OneOf(REVIEW_STATUSES))
+    opened_at = fields.DateTime()
+    missing_bureaus = fields.List(fields.String())
+
+
+class ReviewListSchema(StrictSchema):
+    items = fields.List(fields.Nested(ReviewSummarySchema))
+    total = fields.Integer()
+
+
+class ReviewQuerySchema(StrictSchema):
+    status = fields.String(validate=validate.OneOf(REVIEW_STATUSES), **_doc("OPEN 论证中 / CONCLUDED 已结论"))
+    awaiting_me = fields.Boolean(**_doc("true：只列出等待本人所在部门出具意见（网信、发改、工信、财政）"
+                                        "或作出结论（政务办）的论证"))
+
+
+# ---------------------------------------------------------------- health
+
+
+class ComponentHealthSchema(LenientSchema):
+    status = fields.String(required=True, **_doc("ok / degraded / unreachable"))
+    error = fields.String(allow_none=True)
+
+
+class HealthSchema(StrictSchema):
+    status = fields.String(validate=validate.OneOf(("ok", "degraded")))
+    broker = fields.Nested(ComponentHealthSchema)
+    database = fields.Nested(ComponentHealthSchema, **_doc("网关自身的数据库"))
+    services = fields.Dict(keys=fields.String(), values=fields.Nested(ComponentHealthSchema))

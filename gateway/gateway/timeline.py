@@ -1,0 +1,153 @@
+"""The event log and the project timeline drawn from it.
+
+Every event of the suite (``cn.gov.lyg.itpm.#``) is stored once, in arrival
+order; ``position`` is that order and is what a later external feed replays
+from. A project's timeline is its rows read back with Chinese names and a
+one-line summary a department official can read without knowing the event
+catalogue (rules.md §8.1).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from itpm_common.events import CloudEvent
+
+from .models import EventLogEntry, User
+
+# rules.md §1.
+ROLE_ZH = {
+    "ZWB": "政务办",
+    "WX": "网信",
+    "FG": "发改",
+    "GX": "工信",
+    "CZ": "财政",
+    "SJ": "审计",
+    "LG": "领导小组",
+    "LGO": "领导小组办公室",
+    "UNIT": "项目建设单位",
+    "SYSTEM": "系统",
+    "BM": "保密行政管理部门",
+    "RESP": "项目责任人",
+    "JL": "监理单位",
+    "TP": "第三方咨询机构",
+    "ZG": "项目主管部门",
+    "ARCH": "档案主管部门",
+    "SUB": "外部订阅方",
+}
+
+EVENT_NAMES_ZH = {
+    "PlanApplicationSubmitted": "提交年度计划申报",
+    "PlanApplicationWithdrawn": "撤回年度计划申报",
+    "PlanReviewOpened": "启动计划论证（联审）",
+    "PlanReviewOpinionRecorded": "出具论证意见",
+    "PlanReviewConcluded": "形成联审意见",
+    "PlanItemDrafted": "列入年度计划草案",
+    "PlanItemNotIncluded": "未列入年度计划",
+}
+
+VERDICT_ZH = {
+    "AGREE": "同意",
+    "AGREE_WITH_CONDITIONS": "有条件同意",
+    "DISAGREE": "不同意",
+}
+
+OUTCOME_ZH = {
+    "DRAFT": "列入年度计划草案",
+    "NOT_INCLUDED": "不予列入年度计划",
+}
+
+SYSTEM_ACTOR_IDS = ("system", "", None)
+
+
+def role_zh(role: str | None) -> str:
+    if not role:
+        return ROLE_ZH["SYSTEM"]
+    return ROLE_ZH.get(role, role)
+
+
+def name_zh(name: str) -> str:
+    return EVENT_NAMES_ZH.get(name, name)
+
+
+def record(session, event: CloudEvent, now) -> bool:
+    """Append the event unless its id is already logged; True when appended.
+
+    The inbox already drops a redelivered event; the unique event_id is the
+    second line, for an event that reaches the log by another path.
+    """
+    if session.execute(select(EventLogEntry.position).where(
+            EventLogEntry.event_id == event.id)).first():
+        return False
+    session.execute(insert(EventLogEntry).values(
+        event_id=event.id, type=event.type, subject=event.subject, unit_id=event.unitid,
+        time=event.time, actor_id=event.actorid, actor_role=event.actorrole,
+        article=event.article, visibility=event.visibility, body=event.to_json(),
+        recorded_at=now))
+    return True
+
+
+def _who(role: str | None, data: dict, unit_name: str | None) -> str:
+    # A department is named by its own name; a bureau by its role, which is
+    # how officials refer to each other (“网信”, “发改”).
+    if role == "UNIT":
+        return data.get("unit_name") or unit_name or ROLE_ZH["UNIT"]
+    return role_zh(role)
+
+
+def summary_zh(name: str, role: str | None, data: dict[str, Any], unit_name: str | None = None) -> str:
+    who = _who(role, data, unit_name)
+    if name == "PlanApplicationSubmitted":
+        text = f"{who} 提交年度计划申报"
+        if data.get("name"):
+            text += f"《{data['name']}》"
+        if (data.get("version_no") or 1) > 1:
+            text += f"（第{data['version_no']}版）"
+        return text
+    if name == "PlanReviewOpinionRecorded":
+        verdict = VERDICT_ZH.get(data.get("verdict"), data.get("verdict"))
+        return f"{who} 出具论证意见：{verdict}" if verdict else f"{who} 出具论证意见"
+    if name == "PlanReviewConcluded":
+        outcome = OUTCOME_ZH.get(data.get("outcome"), data.get("outcome"))
+        return f"{who} 形成联审意见：{outcome}" if outcome else f"{who} 形成联审意见"
+    if name in ("PlanItemDrafted", "PlanItemNotIncluded"):
+        year = data.get("plan_year")
+        verb = "列入" if name == "PlanItemDrafted" else "未列入"
+        tail = "年度计划草案" if name == "PlanItemDrafted" else "年度计划"
+        return f"项目{verb}{year}{tail}" if year else f"项目{verb}{tail}"
+    return f"{who} {name_zh(name)}"
+
+
+def entry_for(row: EventLogEntry, users: dict[str, User]) -> dict[str, Any]:
+    event = CloudEvent.from_json(row.body)
+    user = users.get(row.actor_id or "")
+    if row.actor_id in SYSTEM_ACTOR_IDS or row.actor_role == "SYSTEM":
+        actor_name = ROLE_ZH["SYSTEM"]
+    else:
+        actor_name = user.name if user else row.actor_id
+    return {
+        "position": row.position,
+        "event_id": row.event_id,
+        "type": row.type,
+        "name": event.name,
+        "name_zh": name_zh(event.name),
+        "time": row.time,
+        "actor_id": row.actor_id,
+        "actor_name": actor_name,
+        "actor_role": row.actor_role,
+        "actor_role_zh": role_zh(row.actor_role),
+        "unit_id": row.unit_id,
+        "article": row.article,
+        "summary_zh": summary_zh(event.name, row.actor_role, event.data or {},
+                                 user.unit_name if user else None),
+    }
+
+
+def for_subject(session, subject: str) -> list[dict[str, Any]]:
+    rows = list(session.scalars(select(EventLogEntry).where(EventLogEntry.subject == subject)
+                                .order_by(EventLogEntry.position)))
+    actor_ids = {r.actor_id for r in rows if r.actor_id}
+    users = {u.username: u for u in session.scalars(select(User).where(User.username.in_(actor_ids)))}
+    return [entry_for(row, users) for row in rows]
