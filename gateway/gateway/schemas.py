@@ -227,6 +227,11 @@ class TimelineEntrySchema(StrictSchema):
     summary_zh = fields.String(**_doc("一句话摘要"))
 
 
+class TimelineSchema(StrictSchema):
+    project_id = fields.String()
+    items = fields.List(fields.Nested(TimelineEntrySchema), **_doc("按发生顺序排列的事件"))
+
+
 # ---------------------------------------------------------------- reviews (review)
 
 

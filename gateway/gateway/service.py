@@ -126,14 +126,14 @@ class GatewayService:
         return self._call(self.planning, "get_project", project_id)
 
     @route("GET", "/api/projects/<project_id>/timeline", ApiDoc(
-        "项目时间线", "项目", upstream=True, responses={200: [s.TimelineEntrySchema]}, errors=(404,),
+        "项目时间线", "项目", upstream=True, responses={200: s.TimelineSchema}, errors=(404,),
         description="按事件发生顺序列出项目的全部事件，附中文名称与摘要。"))
     def project_timeline(self, request, project_id):
         self._login_required(request)
         # Asked first so a project the user may not see is a 404 here too (rules.md §7.2).
         self._call(self.planning, "get_project", project_id)
         with self.tx.read() as session:
-            return timeline.for_subject(session, project_id)
+            return {"project_id": project_id, "items": timeline.for_subject(session, project_id)}
 
     # ------------------------------------------------------------ review
 

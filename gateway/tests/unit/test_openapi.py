@@ -108,8 +108,9 @@ def test_operations_name_their_bodies_errors_and_idempotency(document):
     query = {p["name"] for p in paths["/api/projects"]["get"]["parameters"] if p["in"] == "query"}
     assert query == {"plan_year", "category", "state", "unit_id", "page", "page_size"}
     timeline = paths["/api/projects/{project_id}/timeline"]["get"]["responses"]["200"]
-    assert timeline["content"]["application/json"]["schema"] == {
-        "type": "array", "items": {"$ref": "#/components/schemas/TimelineEntry"}}
+    assert timeline["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Timeline"}
+    items = document["components"]["schemas"]["Timeline"]["properties"]["items"]
+    assert items["type"] == "array" and items["items"] == {"$ref": "#/components/schemas/TimelineEntry"}
 
 
 def test_served_over_http_with_a_browsable_page(client):

@@ -101,7 +101,9 @@ def test_project_timeline_over_http(client, login_as, fakes, service):
     service.on_event(_event("review", "PlanReviewOpened", {}, subject="another-project"))
     response = client.get(f"/api/projects/{PROJECT}/timeline", headers=login_as("police"))
     assert response.status_code == 200
-    entries = response.get_json()
+    body = response.get_json()
+    assert body["project_id"] == PROJECT
+    entries = body["items"]
     assert [e["name"] for e in entries] == ["PlanApplicationSubmitted", "PlanReviewOpened",
                                             "PlanReviewOpinionRecorded"]
     assert [e["position"] for e in entries] == sorted(e["position"] for e in entries)
