@@ -146,12 +146,19 @@ _rabbit_private_env() {
     export RABBITMQ_ENABLED_PLUGINS_FILE="$ITPM_RABBITMQ_HOME/enabled_plugins"
     export RABBITMQ_CONFIG_FILE="$ITPM_RABBITMQ_HOME/rabbitmq"
     export RABBITMQ_PID_FILE="$ITPM_RABBITMQ_HOME/rabbitmq.pid"
+    # Our own env file: the system's /etc/rabbitmq/rabbitmq-env.conf would rename the node back to the
+    # system node's name. The distribution port follows the AMQP port, as RabbitMQ's default does.
+    export RABBITMQ_CONF_ENV_FILE="$ITPM_RABBITMQ_HOME/rabbitmq-env.conf"
+    export RABBITMQ_DIST_PORT=$((${_RABBIT_PORT:-5672} + 20000))
     export ERL_EPMD_ADDRESS=127.0.0.1
+    export ERL_CRASH_DUMP="$ITPM_RABBITMQ_HOME/log/erl_crash.dump"
     mkdir -p "$RABBITMQ_MNESIA_BASE" "$RABBITMQ_LOG_BASE"
+    : >>"$RABBITMQ_CONF_ENV_FILE"
     [ -f "$RABBITMQ_ENABLED_PLUGINS_FILE" ] || echo '[rabbitmq_management].' >"$RABBITMQ_ENABLED_PLUGINS_FILE"
-    [ -f "$RABBITMQ_CONFIG_FILE.conf" ] || printf '%s\n' \
-        "listeners.tcp.default = 127.0.0.1:${_RABBIT_PORT:-5672}" \
-        "management.tcp.ip = 127.0.0.1" >"$RABBITMQ_CONFIG_FILE.conf"
+    local mgmt_port
+    read -r _ mgmt_port <<<"$(url_host_port "${ITPM_RABBIT_CTL_URI:-http://localhost:15672}" 15672)"
+    printf '%s\n' "listeners.tcp.default = 127.0.0.1:${_RABBIT_PORT:-5672}" \
+        "management.tcp.ip = 127.0.0.1" "management.tcp.port = $mgmt_port" >"$RABBITMQ_CONFIG_FILE.conf"
 }
 
 # rabbit_cmd rabbitmqctl|rabbitmq-plugins ARGS...: the right CLI for the node we use.
@@ -214,6 +221,11 @@ ensure_rabbitmq() {
     fi
     export PATH="$PATH:/usr/sbin:/usr/lib/rabbitmq/bin"
     if is_root; then
+        if timeout 30 rabbitmqctl -q status >/dev/null 2>&1; then
+            _rabbit_instructions "$host" "$port"
+            die "this machine's RabbitMQ node is running but does not listen on port $port;
+       set AMQP_URI to the port it listens on (rabbitmqctl status, 'Listeners')"
+        fi
         log "starting the machine's RabbitMQ node (rabbitmq-server -detached)"
         rabbitmq-server -detached || warn "rabbitmq-server -detached exited $?"
     else
@@ -270,6 +282,12 @@ _pg_start_cluster() {
     local version
     version="$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n1)"
     [ -n "$version" ] || return 1
+    local status
+    status="$(pg_lsclusters -h 2>/dev/null | awk -v v="$version" '$1 == v && $2 == "main" {print $3, $4}')"
+    if [ "${status#* }" = online ]; then
+        _pg_instructions
+        die "PostgreSQL $version/main is running on port ${status%% *}, not where ITPM_TEST_PG_URL points"
+    fi
     log "starting PostgreSQL $version/main"
     pg_ctlcluster --skip-systemctl-redirect "$version" main start
 }

@@ -4,6 +4,9 @@
 #   ./scripts/test.sh                      everything
 #   ./scripts/test.sh tests/test_compose.py -k env     only these paths / options (passed on to pytest)
 #
+# An argument that names an existing path (or a test id, path::name) replaces the default selection; give
+# options that take a path in their --option=value form (--ignore=tests/e2e) so they stay options.
+#
 # Environment: AMQP_URI (default amqp://guest:guest@localhost:5672/), ITPM_RABBIT_CTL_URI (default
 # http://guest:guest@localhost:15672), ITPM_TEST_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres).
 set -euo pipefail
