@@ -6,10 +6,13 @@ process of eight threads would measure the GIL rather than the transport.
 Callers are forked from a parent that has imported none of nameko, eventlet
 or grpc, and each imports only its own client.
 
-All callers share one schedule on the system-wide monotonic clock: warm-up
-until ``t0 + warmup``, then ``repeats`` back-to-back windows of ``duration``
-seconds. A call counts in the window in which it completes, so the callers
-keep the server saturated across window boundaries.
+A pool of callers lives for the whole run and idles between windows, so the
+benchmark can interleave cases (round 1 of every case, then round 2, ...):
+on a shared machine a load spike then hits all cases of a round alike
+instead of one case. For each window the callers share a schedule on the
+system-wide monotonic clock: warm-up until ``t0 + warmup``, then one timed
+window of ``duration`` seconds. A call counts if it completes inside the
+window, so the callers keep the server saturated across its edges.
 """
 
 from __future__ import annotations
@@ -23,8 +26,7 @@ from array import array
 from multiprocessing.connection import Connection, wait
 
 from . import procs
-from .payload import PAYLOAD, PAYLOAD_JSON
-from .stats import summarise_windows
+from .payload import PAYLOAD
 
 CALL_TIMEOUT_S = 10.0
 
@@ -67,7 +69,7 @@ class PikaClient:
         self._corr = uuid.uuid4().hex
         self._reply = None
         self._ch.basic_publish(
-            "", self._queue, PAYLOAD_JSON.encode(),
+            "", self._queue, json.dumps(PAYLOAD).encode(),
             self._pika.BasicProperties(reply_to="amq.rabbitmq.reply-to", correlation_id=self._corr,
                                        content_type="application/json"))
         deadline = time.monotonic() + CALL_TIMEOUT_S
@@ -96,14 +98,38 @@ class GrpcClient:
         self.cleanup_queues: list[str] = []
 
     def call(self):
-        reply = self._stub.Echo(self._request_cls(json=PAYLOAD_JSON), timeout=CALL_TIMEOUT_S)
+        reply = self._stub.Echo(self._request_cls(json=json.dumps(PAYLOAD)), timeout=CALL_TIMEOUT_S)
         return json.loads(reply.json)
 
     def close(self):
         self._channel.close()
 
 
+# Every client encodes the document on each call and decodes the reply, as nameko's proxy does.
 CLIENTS = {"nameko": NamekoClient, "pika": PikaClient, "grpc": GrpcClient}
+
+
+def _window(call, t0: float, warmup: float, duration: float) -> tuple[array, int, float]:
+    """Latencies of the calls completed in the window, the number of calls in the
+    whole schedule (warm-up included) and this process's CPU seconds in the window."""
+    now, cpu = time.monotonic, time.process_time
+    while now() < t0:
+        time.sleep(0.001)
+    start = t0 + warmup
+    end = start + duration
+    lat = array("d")
+    calls, cpu_start = 0, None
+    while True:
+        s = now()
+        call()
+        e = now()
+        calls += 1
+        if e >= end:
+            return lat, calls, cpu() - (cpu_start if cpu_start is not None else cpu())
+        if e >= start:
+            if cpu_start is None:
+                cpu_start = cpu()
+            lat.append(e - s)
 
 
 def _caller_main(kind: str, spec: dict, conn: Connection) -> None:
@@ -114,23 +140,13 @@ def _caller_main(kind: str, spec: dict, conn: Connection) -> None:
         if client.call() != PAYLOAD:
             raise AssertionError(f"{kind} echo returned a different document")
         conn.send(("ready", client.cleanup_queues))
-        t0, warmup, repeats, duration = conn.recv()
-        while time.monotonic() < t0:
-            time.sleep(0.001)
-        start = t0 + warmup
-        end = start + repeats * duration
-        lat = [array("d") for _ in range(repeats)]
-        call, now = client.call, time.monotonic
         while True:
-            s = now()
-            call()
-            e = now()
-            if e < start:
-                continue
-            if e >= end:
+            command = conn.recv()
+            if command[0] == "stop":
                 break
-            lat[int((e - start) // duration)].append(e - s)
-        conn.send(("done", [a.tobytes() for a in lat]))
+            _, t0, warmup, duration = command
+            lat, calls, cpu = _window(client.call, t0, warmup, duration)
+            conn.send(("done", (lat.tobytes(), calls, cpu)))
     except BaseException as exc:  # the parent reports it; a bare traceback here would be lost
         with contextlib.suppress(Exception):
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
@@ -162,37 +178,48 @@ def _recv_all(conns: list[Connection], expect: str, timeout: float) -> list:
     return [out[i] for i in range(len(conns))]
 
 
-def run_callers(kind: str, spec: dict, callers: int, warmup: float, repeats: int, duration: float,
-                cleanup_queues: list[str]) -> dict:
-    """Run ``callers`` closed-loop callers; returns per-window rates and latency percentiles."""
-    ctx = mp.get_context("fork")
-    workers, conns = [], []
-    try:
-        for _ in range(callers):
+class CallerPool:
+    """``size`` caller processes of one kind, connected and idle until asked for a window."""
+
+    def __init__(self, kind: str, spec: dict, size: int):
+        self.kind, self.size = kind, size
+        self.workers: list[mp.Process] = []
+        self.conns: list[Connection] = []
+        self.cleanup_queues: list[str] = []
+        ctx = mp.get_context("fork")
+        for _ in range(size):
             parent_end, child_end = ctx.Pipe()
             p = ctx.Process(target=_caller_main, args=(kind, spec, child_end), daemon=True)
             p.start()
             child_end.close()
-            workers.append(p)
-            conns.append(parent_end)
-        for names in _recv_all(conns, "ready", timeout=60):
-            cleanup_queues.extend(names)
-        t0 = time.monotonic() + 0.2
-        for c in conns:
-            c.send((t0, warmup, repeats, duration))
-        reports = _recv_all(conns, "done", timeout=warmup + repeats * duration + 60)
-    finally:
-        for p in workers:
+            self.workers.append(p)
+            self.conns.append(parent_end)
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        for names in _recv_all(self.conns, "ready", timeout):
+            self.cleanup_queues.extend(names)
+
+    def window(self, warmup: float, duration: float) -> dict:
+        """All callers warm up, then time one window. Returns every latency (s) in the
+        window, all calls made (warm-up included) and the callers' CPU seconds in the window."""
+        t0 = time.monotonic() + 0.1
+        for c in self.conns:
+            c.send(("window", t0, warmup, duration))
+        out = {"latencies": array("d"), "calls": 0, "client_cpu": 0.0}
+        for raw, calls, cpu in _recv_all(self.conns, "done", timeout=warmup + duration + 60):
+            out["latencies"].frombytes(raw)
+            out["calls"] += calls
+            out["client_cpu"] += cpu
+        return out
+
+    def close(self) -> None:
+        for c in self.conns:
+            with contextlib.suppress(OSError):
+                c.send(("stop",))
+        for p in self.workers:
             p.join(timeout=5)
             if p.is_alive():
                 p.kill()
                 p.join()
-        for c in conns:
+        for c in self.conns:
             c.close()
-    windows: list[array] = [array("d") for _ in range(repeats)]
-    for report in reports:
-        for i, raw in enumerate(report):
-            a = array("d")
-            a.frombytes(raw)
-            windows[i].extend(a)
-    return summarise_windows(windows, duration)

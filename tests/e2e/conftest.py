@@ -1,6 +1,6 @@
 import pytest
 
-from itpm_common.testing import create_vhost, delete_vhost
+from itpm_common.vhosts import create_vhost, delete_vhost
 
 from .suite import start_suite
 

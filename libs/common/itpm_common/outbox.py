@@ -119,21 +119,40 @@ class OutboxRelay(DependencyProvider):
 
     def _flush_batch(self, tx_factory) -> int:
         outbox = tx_factory.tables.outbox
+        query = (select(outbox.c.seq, outbox.c.event_id, outbox.c.type, outbox.c.body)
+                 .where(outbox.c.published_at.is_(None))
+                 .order_by(outbox.c.seq).limit(self.batch_size))
         with tx_factory.read() as session:
-            query = (select(outbox.c.seq, outbox.c.event_id, outbox.c.type, outbox.c.body)
-                     .where(outbox.c.published_at.is_(None))
-                     .order_by(outbox.c.seq).limit(self.batch_size))
             if session.bind.dialect.name == "postgresql":
-                # Several instances of one service share the outbox.
-                query = query.with_for_update(skip_locked=True)
+                # Several instances of one service share the outbox: the rows
+                # stay locked while this instance publishes them.
+                rows = session.execute(query.with_for_update(skip_locked=True)).all()
+                if rows:
+                    self._publish_and_mark(session, outbox, rows, tx_factory.clock)
+                return len(rows)
             rows = session.execute(query).all()
-            if not rows:
-                return 0
-            self.publisher.publish_batch([(r.event_id, r.type, r.body) for r in rows])
-            session.execute(update(outbox).where(outbox.c.seq.in_([r.seq for r in rows]))
-                            .values(published_at=tx_factory.clock.now()))
-            session.commit()
+        if not rows:
+            return 0
+        # SQLite: one relay per database file, so the rows need no lock while
+        # they are published, and the service's commands need not wait for
+        # the broker's confirms.
+        self._publish(rows)
+        with tx_factory.read() as session:
+            self._mark(session, outbox, rows, tx_factory.clock)
         return len(rows)
+
+    def _publish(self, rows) -> None:
+        self.publisher.publish_batch([(r.event_id, r.type, r.body) for r in rows])
+
+    def _publish_and_mark(self, session, outbox, rows, clock) -> None:
+        self._publish(rows)
+        self._mark(session, outbox, rows, clock)
+
+    @staticmethod
+    def _mark(session, outbox, rows, clock) -> None:
+        session.execute(update(outbox).where(outbox.c.seq.in_([r.seq for r in rows]))
+                        .values(published_at=clock.now()))
+        session.commit()
 
     def pending(self, tx_factory) -> int:
         outbox = tx_factory.tables.outbox

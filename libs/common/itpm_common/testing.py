@@ -11,10 +11,9 @@ import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import urlparse
 
 import pytest
-import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
@@ -22,10 +21,9 @@ from .db import GreenLock, make_engine
 from .identity import Identity, TokenSigner, TokenVerifier, _CallerAccessor, generate_keypair
 from .migrations import upgrade
 from .uow import TransactionFactory
+from .vhosts import create_vhost, delete_vhost
 
 PG_URL = os.environ.get("ITPM_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
-AMQP_URI = os.environ.get("AMQP_URI", "amqp://guest:guest@localhost:5672/")
-RABBIT_API = os.environ.get("ITPM_RABBIT_API", "http://guest:guest@localhost:15672/api")
 
 DEMO_IDENTITIES = {
     "UNIT": Identity("police", "赵警官", "UNIT", "police", "市公安局"),
@@ -78,21 +76,6 @@ def pg_database_url():
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
-
-
-def create_vhost(prefix: str = "itpm_test") -> tuple[str, str]:
-    """Create a RabbitMQ vhost through the management API; returns (name, amqp uri)."""
-    vhost = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    parsed = urlparse(AMQP_URI)
-    user = parsed.username or "guest"
-    requests.put(f"{RABBIT_API}/vhosts/{quote(vhost, safe='')}", timeout=10).raise_for_status()
-    requests.put(f"{RABBIT_API}/permissions/{quote(vhost, safe='')}/{user}",
-                 json={"configure": ".*", "write": ".*", "read": ".*"}, timeout=10).raise_for_status()
-    return vhost, parsed._replace(path=f"/{quote(vhost, safe='')}").geturl()
-
-
-def delete_vhost(vhost: str) -> None:
-    requests.delete(f"{RABBIT_API}/vhosts/{quote(vhost, safe='')}", timeout=10)
 
 
 @pytest.fixture
