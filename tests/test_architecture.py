@@ -123,9 +123,13 @@ def _required(package: str) -> list[str]:
     if package == "gateway":
         # scripts/run.sh and the gateway's Dockerfile run `python -m gateway.seed`.
         return common + [f"{folder}/{package}/seed.py|{folder}/{package}/seed/__main__.py"]
-    # rules.py holds the articles the service enforces; topology.py the events it consumes, which
-    # deploy/declare_topology.py declares before anyone publishes.
-    return common + [f"{folder}/{package}/{name}" for name in ("rules.py", "schemas.py", "topology.py")]
+    # topology.py lists the events it consumes, which deploy/declare_topology.py declares before anyone
+    # publishes. A service that takes commands keeps the articles it enforces in rules.py and the shapes of
+    # its inputs in schemas.py.
+    required = common + [f"{folder}/{package}/topology.py"]
+    if "@command(" in (REPO / folder / package / "service.py").read_text(encoding="utf-8"):
+        required += [f"{folder}/{package}/rules.py", f"{folder}/{package}/schemas.py"]
+    return required
 
 
 @pytest.mark.parametrize("package", SERVICES)

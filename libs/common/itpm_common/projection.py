@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, insert, select, update
+from marshmallow import fields, validate
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, func, insert, select, update
 
+from .errors import not_found
 from .events import CloudEvent
+from .schemas import StrictSchema, load_or_refuse
+from .service import query
 from .tables import LocalDateTime
+from .visibility import may_see, visible
 
 
 def projection_columns():
@@ -84,3 +89,53 @@ def apply(session, table: Table, event: CloudEvent, now) -> None:
     if values:
         values["updated_at"] = now
         session.execute(update(table).where(table.c.project_id == event.subject).values(**values))
+
+
+class ProjectionFilterSchema(StrictSchema):
+    state = fields.String(load_default=None, validate=validate.Length(min=1, max=40))
+    plan_year = fields.Integer(load_default=None, strict=True, validate=validate.Range(2020, 2100))
+    page = fields.Integer(load_default=1, strict=True, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=20, strict=True, validate=validate.Range(min=1, max=200))
+
+
+def _row_out(row) -> dict:
+    return {**row, "updated_at": row["updated_at"].isoformat()}
+
+
+class ProjectionQueries:
+    """Mixin for a service that keeps a project projection: it applies events
+    (``apply_projection``) and answers reads under rules.md §7.2. The service
+    sets ``projection`` to its table and consumes its own event list."""
+
+    projection: Table
+
+    def apply_projection(self, event: CloudEvent) -> None:
+        with self.tx.event(event, consumer=self.name) as tx:
+            if not tx.replayed:
+                apply(tx.session, self.projection, event, tx.now)
+
+    @query
+    def get_projection(self, project_id):
+        ident = self.caller.identity()
+        p = self.projection
+        with self.tx.read() as s:
+            row = s.execute(select(p).where(p.c.project_id == project_id)).mappings().first()
+        if row is None or not may_see(ident, row["unit_id"]):
+            raise not_found("项目", project_id)
+        return _row_out(row)
+
+    @query
+    def list_projections(self, filters=None):
+        ident = self.caller.identity()
+        f = load_or_refuse(ProjectionFilterSchema(), filters or {})
+        p = self.projection
+        q = select(p).where(visible(ident, p.c.unit_id))
+        for key in ("state", "plan_year"):
+            if f[key] is not None:
+                q = q.where(p.c[key] == f[key])
+        with self.tx.read() as s:
+            total = s.scalar(select(func.count()).select_from(q.subquery()))
+            rows = s.execute(q.order_by(p.c.updated_at.desc(), p.c.project_id)
+                             .offset((f["page"] - 1) * f["page_size"]).limit(f["page_size"])).mappings()
+            items = [_row_out(r) for r in rows]
+        return {"items": items, "total": total, "page": f["page"], "page_size": f["page_size"]}

@@ -146,10 +146,3 @@ def rank_duplicate(rank: int, category: str, taken: set[int]) -> Refusal | None:
                                  "同一类别内排序不得重复",
                        details={"rank": rank, "category": category, "taken": sorted(taken)})
     return None
-
-
-def may_see(identity, project_unit_id: str) -> bool:
-    """rules.md §7.2: a unit sees its own projects; bureaus read all."""
-    if identity.reads_all:
-        return True
-    return identity.role == "UNIT" and identity.unit_id == project_unit_id

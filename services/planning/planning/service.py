@@ -13,6 +13,7 @@ from itpm_common.events import CloudEvent
 from itpm_common.schemas import load_or_refuse
 from itpm_common.service import ServiceBase, command, query
 from itpm_common.uow import Transactions
+from itpm_common.visibility import may_see, visible
 
 from . import rules
 from .models import PlanApplication, Project, infra
@@ -88,7 +89,7 @@ class PlanningService(ServiceBase):
         ident = self.caller.identity()
         with self.tx.read() as s:
             project = s.get(Project, project_id)
-            if project is None or not rules.may_see(ident, project.unit_id):
+            if project is None or not may_see(ident, project.unit_id):
                 raise not_found("项目", project_id)
             out = _project_out.dump(project)
             latest = s.scalars(select(PlanApplication).where(
@@ -102,12 +103,8 @@ class PlanningService(ServiceBase):
     def list_projects(self, filters=None):
         ident = self.caller.identity()
         f = load_or_refuse(ProjectFilterSchema(), filters or {})
-        q = select(Project)
-        if not ident.reads_all:
-            if ident.role != "UNIT":
-                return {"items": [], "total": 0, "page": f["page"], "page_size": f["page_size"]}
-            q = q.where(Project.unit_id == ident.unit_id)
-        elif f["unit_id"]:
+        q = select(Project).where(visible(ident, Project.unit_id))
+        if f["unit_id"] and ident.reads_all:
             q = q.where(Project.unit_id == f["unit_id"])
         for key in ("plan_year", "category", "state"):
             if f[key] is not None:

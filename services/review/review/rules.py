@@ -123,11 +123,3 @@ def check_conclusion(outcome: str, criteria: Mapping[str, str], verdicts: Mappin
     if refusal or outcome != "DRAFT":
         return refusal
     return check_criteria(criteria) or check_disagreement_resolved(verdicts, resolution_note)
-
-
-def may_see(identity, project_unit_id: str) -> bool:
-    """rules.md §7.2: a unit sees its own projects; the bureaus, 审计 and the
-    Leading Group read all; anyone else sees nothing."""
-    if identity.reads_all:
-        return True
-    return identity.role == "UNIT" and identity.unit_id == project_unit_id

@@ -14,6 +14,7 @@ from itpm_common.events import CloudEvent
 from itpm_common.schemas import load_or_refuse
 from itpm_common.service import ServiceBase, command, query
 from itpm_common.uow import SYSTEM_ACTOR, Transactions
+from itpm_common.visibility import may_see, visible
 
 from . import rules
 from .models import Review, ReviewOpinion, infra
@@ -108,7 +109,7 @@ class ReviewService(ServiceBase):
         ident = self.caller.identity()
         with self.tx.read() as s:
             review = _latest_review(s, project_id)
-            if review is None or not rules.may_see(ident, review.unit_id):
+            if review is None or not may_see(ident, review.unit_id):
                 raise not_found("计划论证", project_id)
             return _review_out(review, _opinions(s, review.id))
 
@@ -117,11 +118,7 @@ class ReviewService(ServiceBase):
         ident = self.caller.identity()
         f = load_or_refuse(ReviewFilterSchema(), filters or {})
         empty = {"items": [], "total": 0}
-        q = select(Review).where(Review.kind == KIND_PLAN)
-        if not ident.reads_all:
-            if ident.role != "UNIT":
-                return empty
-            q = q.where(Review.unit_id == ident.unit_id)
+        q = select(Review).where(Review.kind == KIND_PLAN, visible(ident, Review.unit_id))
         if f["status"] is not None:
             q = q.where(Review.status == f["status"])
         if f["awaiting_me"]:

@@ -6,7 +6,7 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
-from itpm_common.migrations import create_infrastructure
+from itpm_common.migrations import create_infrastructure, drop_infrastructure
 
 revision = "0001"
 down_revision = None
@@ -69,3 +69,4 @@ def downgrade() -> None:
     op.drop_table("document_uploads")
     op.drop_table("user_sessions")
     op.drop_table("users")
+    drop_infrastructure(op)

@@ -18,11 +18,6 @@ NOW = dt.datetime(2024, 3, 1, 9, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
-def migrations():
-    return MIGRATIONS
-
-
-@pytest.fixture
 def db_url(tmp_path):
     return migrated_sqlite(tmp_path, "approval", MIGRATIONS)
 

@@ -2,7 +2,6 @@
 
 import pytest
 
-from itpm_common.identity import Identity
 from review import rules
 
 FULL = {"verdict": "AGREE", "necessity": "需要", "feasibility": "可行", "security": "安全",
@@ -110,14 +109,3 @@ def test_r_6_5_and_r_8_1_do_not_bind_a_not_included_outcome():
     assert rules.check_conclusion("NOT_INCLUDED", criteria, verdicts, None) is None
     assert rules.check_conclusion("NOT_INCLUDED", criteria, {"GX": "DISAGREE"}, None).code == \
         "E08-OPINION-MISSING"
-
-
-@pytest.mark.parametrize("role, unit, sees", [
-    ("UNIT", "unit-a", True), ("UNIT", "unit-b", False),
-    ("ZWB", "zwb", True), ("WX", "wx", True), ("FG", "fg", True), ("GX", "gx", True),
-    ("CZ", "cz", True), ("SJ", "sj", True), ("LG", "lg", True), ("LGO", "lgo", True),
-    ("JL", "unit-a", False), ("BM", "bm", False), ("TP", "tp", False), ("ZG", "zg", False),
-])
-def test_section_7_2_visibility(role, unit, sees):
-    ident = Identity(user_id="u", name="n", role=role, unit_id=unit, unit_name="")
-    assert rules.may_see(ident, "unit-a") is sees

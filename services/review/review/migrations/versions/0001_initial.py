@@ -6,7 +6,7 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
-from itpm_common.migrations import create_infrastructure
+from itpm_common.migrations import create_infrastructure, drop_infrastructure
 
 revision = "0001"
 down_revision = None
@@ -63,3 +63,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("review_opinions")
     op.drop_table("reviews")
+    drop_infrastructure(op)

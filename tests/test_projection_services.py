@@ -1,24 +1,56 @@
+"""The project projection kept by approval, funds, acceptance and security
+(rules.md §8.2, §7.2): one suite, run against each service's own worker,
+database and migrations."""
+
+import datetime as dt
+import importlib
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from alembic import command
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 
-from approval.topology import SUBSCRIBES
-from itpm_common.db import make_engine
+from itpm_common.clock import SHANGHAI, FixedClock
 from itpm_common.errors import Refusal
 from itpm_common.events import CloudEvent, event_type
 from itpm_common.identity import Identity
-from itpm_common.migrations import alembic_config, upgrade
+from itpm_common.outbox import OutboxRelay
+from itpm_common.testing import make_worker, migrated_sqlite, worker_deps
+
+SERVICES = {"approval": "ApprovalService", "funds": "FundsService", "acceptance": "AcceptanceService",
+            "security": "SecurityService"}
+NOW = dt.datetime(2024, 3, 1, 9, 0, tzinfo=SHANGHAI)
 
 UNIT_A = Identity("ua-1", "张敏", "UNIT", "unit-a", "市教育局")
 UNIT_B = Identity("ub-1", "王强", "UNIT", "unit-b", "市卫健委")
-BUREAU = Identity("fg-1", "李华", "FG", "fg", "市发改委")
+BUREAU = Identity("cz-1", "陈静", "CZ", "cz", "市财政局")
 SUPERVISOR = Identity("jl-1", "赵工", "JL", "jl-co", "某监理公司")
 PID = "p-0001"
 SUBMITTED, OPENED, DRAFTED, NOT_INCLUDED = (
     event_type("planning", "PlanApplicationSubmitted"), event_type("review", "PlanReviewOpened"),
     event_type("planning", "PlanItemDrafted"), event_type("planning", "PlanItemNotIncluded"))
+
+
+@pytest.fixture(params=sorted(SERVICES))
+def service_name(request):
+    return request.param
+
+
+@pytest.fixture
+def provider(tmp_path, service_name):
+    package = importlib.import_module(service_name)
+    models = importlib.import_module(f"{service_name}.models")
+    url = migrated_sqlite(tmp_path, service_name, Path(package.__file__).parent / "migrations")
+    deps = worker_deps(url, service_name, models.infra, FixedClock(NOW))
+    yield deps
+    deps.dispose()
+
+
+@pytest.fixture
+def service(provider, service_name, token_pair):
+    """``service(identity)`` is a worker whose caller carries that identity's token."""
+    cls = getattr(importlib.import_module(f"{service_name}.service"), SERVICES[service_name])
+    return lambda identity=None: make_worker(cls, provider, token_pair, identity, relay=OutboxRelay())
 
 
 def event(type_, hour, project_id=PID, unit_id="unit-a", **data):
@@ -35,10 +67,6 @@ def refusal_code(call, *args):
     with pytest.raises(Refusal) as err:
         call(*args)
     return err.value.code
-
-
-def test_subscribes_to_the_plan_stage_facts():
-    assert set(SUBSCRIBES) == {SUBMITTED, OPENED, DRAFTED, NOT_INCLUDED}
 
 
 @pytest.mark.parametrize("last, state", [(DRAFTED, "PLAN_DRAFTED"), (NOT_INCLUDED, "NOT_INCLUDED")])
@@ -112,18 +140,3 @@ def test_listing_filters_pages_and_hides_other_units(service):
     assert [p["total"] for p in pages] == [3, 3]
     assert sorted(r["project_id"] for p in pages for r in p["items"]) == ["p-a1", "p-a2", "p-b1"]
     assert refusal_code(service(BUREAU).list_projections, {"unit": "unit-b"}) == "VALIDATION"
-
-
-def test_health_reports_database_ok(service):
-    health = service().health()
-    assert (health["service"], health["status"], health["database"]) == ("approval", "ok", "ok")
-    assert health["outbox_pending"] == 0
-
-
-def test_first_migration_downgrades_to_nothing_and_upgrades_again(db_url, migrations):
-    command.downgrade(alembic_config(migrations, db_url), "base")
-    engine = make_engine(db_url)
-    assert set(inspect(engine).get_table_names()) == {"alembic_version"}
-    upgrade(migrations, db_url)
-    assert "project_projection" in inspect(engine).get_table_names()
-    engine.dispose()
