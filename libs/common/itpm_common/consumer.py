@@ -13,7 +13,8 @@ import logging
 import traceback
 
 import kombu
-from nameko.messaging import Consumer
+from eventlet.semaphore import Semaphore
+from nameko.messaging import Consumer, QueueConsumer
 
 from .events import CONTENT_TYPE, CloudEvent
 from .topology import ServiceTopology, kombu_entities, retry_delays_from_config
@@ -24,7 +25,32 @@ ATTEMPT_HEADER = "x-itpm-attempt"
 ERROR_HEADER = "x-itpm-last-error"
 
 
+class ParkingQueueConsumer(QueueConsumer):
+    """nameko's shared queue consumer, except that a message kombu cannot even
+    decode (not JSON, a content type nobody accepts) is parked in the
+    service's dead-letter queue instead of being logged and acked away."""
+
+    def on_decode_error(self, message, exc):
+        dlq = ServiceTopology(self.container.service_name, ()).dlq
+        headers = {**(message.headers or {}), ERROR_HEADER: f"undecodable message: {exc}"[:1000]}
+        try:
+            with kombu.Connection(self.container.config["AMQP_URI"],
+                                  transport_options={"confirm_publish": True}) as conn:
+                kombu.Producer(conn).publish(
+                    message.body, exchange="", routing_key=dlq, headers=headers, delivery_mode=2,
+                    content_type=message.content_type or "application/octet-stream",
+                    content_encoding=message.content_encoding or "binary",
+                    declare=[kombu.Queue(dlq, durable=True)], retry=True)
+        except Exception:
+            log.exception("could not park an undecodable message; leaving it unacknowledged")
+            return
+        log.error("undecodable message parked in %s: %s", dlq, exc)
+        message.ack()
+
+
 class EventConsumer(Consumer):
+    queue_consumer = ParkingQueueConsumer()
+
     def __init__(self, bindings: list[str] | tuple[str, ...], **kwargs):
         self.bindings = tuple(bindings)
         # The queue is filled in at bind time, once the service name is known.
@@ -36,6 +62,13 @@ class EventConsumer(Consumer):
                                         retry_delays_from_config(config))
         exchange, main, retries, dlq = kombu_entities(self.topology)
         self.queue = main
+        # Republishing declares its target, so a holding or dead-letter queue
+        # deleted since start (an operator's purge, a broker that lost its
+        # data) is recreated instead of the message being confirmed into nowhere.
+        self._holding = {q.name: q for q in (*retries, dlq)}
+        # One confirm channel shared by every worker greenthread: two waiting
+        # for confirms at once would read the same socket twice.
+        self._publish_lock = Semaphore(1)
         with kombu.Connection(config["AMQP_URI"]) as conn:
             channel = conn.channel()
             exchange(channel).declare()
@@ -94,13 +127,15 @@ class EventConsumer(Consumer):
         headers[ATTEMPT_HEADER] = attempt
         headers[ERROR_HEADER] = error[:1000]
         headers.setdefault("x-itpm-routing-key", message.delivery_info.get("routing_key"))
-        producer = kombu.Producer(self._producer_conn)
-        producer.publish(message.body, exchange="", routing_key=queue_name,
-                         content_type=message.content_type or CONTENT_TYPE,
-                         content_encoding=message.content_encoding or "utf-8",
-                         headers=headers, delivery_mode=2,
-                         message_id=message.properties.get("message_id"),
-                         retry=True, retry_policy={"max_retries": 3})
+        with self._publish_lock:
+            producer = kombu.Producer(self._producer_conn)
+            producer.publish(message.body, exchange="", routing_key=queue_name,
+                             content_type=message.content_type or CONTENT_TYPE,
+                             content_encoding=message.content_encoding or "utf-8",
+                             headers=headers, delivery_mode=2,
+                             message_id=message.properties.get("message_id"),
+                             declare=[self._holding[queue_name]],
+                             retry=True, retry_policy={"max_retries": 3})
 
 
 consume_events = EventConsumer.decorator

@@ -64,3 +64,17 @@ class GreenLock:
             return
         with self._sem:
             yield
+
+
+def serialize_on(session, key: str) -> None:
+    """Hold a transaction-scoped lock on ``key`` until commit or rollback.
+
+    For check-then-insert rules with no row to lock yet (a business duplicate,
+    a rank that must stay unique): on PostgreSQL two transactions would each
+    miss the other's uncommitted row. SQLite needs nothing: a service's
+    transactions already take turns (GreenLock).
+    """
+    if session.bind.dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})

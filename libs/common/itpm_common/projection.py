@@ -70,7 +70,10 @@ def apply(session, table: Table, event: CloudEvent, now) -> None:
     state = STATE_AFTER.get(event.name)
     unit_id = event.unitid or data.get("unit_id") or ""
     facts = {key: data[key] for key in _FACTS if data.get(key) is not None}
-    row = session.execute(select(table).where(table.c.project_id == event.subject)).mappings().first()
+    # Locked: two workers applying events of one project at once must not both
+    # judge against the same old row and let the older event win.
+    row = session.execute(select(table).where(table.c.project_id == event.subject)
+                          .with_for_update()).mappings().first()
     if row is None:
         session.execute(insert(table).values(
             project_id=event.subject, unit_id=unit_id, state=state, last_event_type=event.type,

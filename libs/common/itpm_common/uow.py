@@ -219,6 +219,11 @@ class _CommandScope:
                 # _begin re-raises `lost`, so this __exit__ returns False.
                 self._cm.__exit__(type(lost), lost, lost.__traceback__)
                 return self._answer_with_winner(tx, lost)
+            except BaseException:
+                # Anything else (a key too long for its column, say): end the
+                # transaction and release the lock before the error travels on.
+                if not self._cm.__exit__(*sys.exc_info()):
+                    raise
         try:
             return self._cm.__exit__(exc_type, exc, tb)
         except IntegrityError as lost:

@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy import func, select
 
 from itpm_common.consumer import consume_events
+from itpm_common.db import serialize_on
 from itpm_common.errors import Refusal, not_found, state_invalid, validation
 from itpm_common.events import CloudEvent
 from itpm_common.schemas import load_or_refuse
@@ -50,6 +51,7 @@ class PlanningService(ServiceBase):
             if tx.replayed:
                 return tx.result
             s = tx.session
+            serialize_on(s, f"plan-application:{ident.unit_id}:{app['plan_year']}:{app['category']}")
             same = s.scalar(select(Project.id).where(
                 Project.unit_id == ident.unit_id, Project.plan_year == app["plan_year"],
                 Project.category == app["category"], Project.name == app["name"],

@@ -111,3 +111,43 @@ def test_malformed_message_is_parked_without_running_the_handler(flaky, amqp_vho
     conn.close()
     assert wait_for(lambda: len(dlq.list_parked(amqp_vhost_uri, "flaky")) == 1)
     assert Recorder.calls == []
+
+
+def test_many_failing_events_at_once_are_each_retried_and_parked_exactly_once(flaky, amqp_vhost_uri):
+    declare_all(amqp_vhost_uri, [ServiceTopology("flaky", (TYPE,), (200, 400))])
+    flaky().start()
+    events = [sample_event() for _ in range(10)]
+    for ev in events:
+        publish(amqp_vhost_uri, ev)
+    assert wait_for(lambda: len(dlq.list_parked(amqp_vhost_uri, "flaky")) >= 10, timeout=20)
+    time.sleep(1.0)  # nothing more may arrive
+    parked = dlq.list_parked(amqp_vhost_uri, "flaky")
+    assert sorted(m.event_id for m in parked) == sorted(ev.id for ev in events)
+    calls = [event_id for event_id, _ in Recorder.calls]
+    assert all(calls.count(ev.id) == 3 for ev in events)
+
+
+def test_deleted_holding_queue_is_recreated_rather_than_losing_the_event(flaky, amqp_vhost_uri):
+    topo = ServiceTopology("flaky", (TYPE,), (200, 400))
+    declare_all(amqp_vhost_uri, [topo])
+    flaky().start()
+    conn = pika.BlockingConnection(pika.URLParameters(amqp_vhost_uri))
+    conn.channel().queue_delete(topo.retry_queue(200))
+    conn.close()
+    ev = sample_event()
+    publish(amqp_vhost_uri, ev)
+    assert wait_for(lambda: len(dlq.list_parked(amqp_vhost_uri, "flaky")) == 1)
+    assert [c[0] for c in Recorder.calls] == [ev.id] * 3
+
+
+def test_undecodable_message_is_parked_not_dropped(flaky, amqp_vhost_uri):
+    declare_all(amqp_vhost_uri, [ServiceTopology("flaky", (TYPE,), (200, 400))])
+    flaky().start()
+    conn = pika.BlockingConnection(pika.URLParameters(amqp_vhost_uri))
+    ch = conn.channel()
+    ch.basic_publish(EXCHANGE, TYPE, b"{not json", pika.BasicProperties(content_type="application/cloudevents+json"))
+    ch.basic_publish(EXCHANGE, TYPE, b"plain words", pika.BasicProperties(content_type="text/plain"))
+    conn.close()
+    assert wait_for(lambda: len(dlq.list_parked(amqp_vhost_uri, "flaky")) == 2)
+    assert all("undecodable" in m.last_error for m in dlq.list_parked(amqp_vhost_uri, "flaky"))
+    assert Recorder.calls == []

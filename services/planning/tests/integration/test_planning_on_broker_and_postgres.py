@@ -114,3 +114,23 @@ def test_unsigned_and_wrong_role_calls_are_refused(planning, token_for, applicat
         with pytest.raises(Refusal) as wrong_role:
             rpc.planning.submit_plan_application(application())
     assert wrong_role.value.code == "AUTH-FORBIDDEN" and wrong_role.value.article == "第七条"
+
+
+def test_two_identical_applications_at_once_make_one_project(planning, token_for, pg_database_url, application):
+    import eventlet
+
+    def submit(key):
+        with ClusterRpcProxy(planning, context_data={"identity": token_for("UNIT")}) as rpc:
+            try:
+                return rpc.planning.submit_plan_application(application(), idempotency_key=key)
+            except Refusal as refusal:
+                return refusal.code
+
+    pool = eventlet.GreenPool()
+    results = list(pool.imap(submit, ["race-a", "race-b", "race-c"]))
+    assert sorted(r if isinstance(r, str) else "OK" for r in results) == ["DUPLICATE", "DUPLICATE", "OK"]
+    engine = make_engine(pg_database_url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM projects").scalar() == 1
+        assert conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar() == 1
+    engine.dispose()
