@@ -31,7 +31,7 @@ BUREAU_ROLES = ("ZWB", "WX", "FG", "GX", "CZ")
 ALL_ROLES = ("LG", "LGO", "ZWB", "WX", "FG", "GX", "CZ", "SJ", "BM", "UNIT",
              "JL", "TP", "ZG", "ARCH", "SUB", "SYSTEM")
 # Roles that read every non-classified project (rules.md §7.2).
-READ_ALL_ROLES = ("ZWB", "FG", "CZ", "WX", "GX", "SJ", "LG", "LGO")
+READ_ALL_ROLES = ("ZWB", "FG", "CZ", "WX", "GX", "SJ")
 
 
 @dataclass(frozen=True)

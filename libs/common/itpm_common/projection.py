@@ -123,7 +123,7 @@ class ProjectionQueries:
         p = self.projection
         with self.tx.read() as s:
             row = s.execute(select(p).where(p.c.project_id == project_id)).mappings().first()
-        if row is None or not may_see(ident, row["unit_id"]):
+        if row is None or not may_see(ident, row["unit_id"], row["classified"]):
             raise not_found("项目", project_id)
         return _row_out(row)
 
@@ -132,7 +132,7 @@ class ProjectionQueries:
         ident = self.caller.identity()
         f = load_or_refuse(ProjectionFilterSchema(), filters or {})
         p = self.projection
-        q = select(p).where(visible(ident, p.c.unit_id))
+        q = select(p).where(visible(ident, p.c.unit_id, p.c.classified))
         for key in ("state", "plan_year"):
             if f[key] is not None:
                 q = q.where(p.c[key] == f[key])

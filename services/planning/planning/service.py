@@ -91,7 +91,7 @@ class PlanningService(ServiceBase):
         ident = self.caller.identity()
         with self.tx.read() as s:
             project = s.get(Project, project_id)
-            if project is None or not may_see(ident, project.unit_id):
+            if project is None or not may_see(ident, project.unit_id, project.classified):
                 raise not_found("项目", project_id)
             out = _project_out.dump(project)
             latest = s.scalars(select(PlanApplication).where(
@@ -105,7 +105,7 @@ class PlanningService(ServiceBase):
     def list_projects(self, filters=None):
         ident = self.caller.identity()
         f = load_or_refuse(ProjectFilterSchema(), filters or {})
-        q = select(Project).where(visible(ident, Project.unit_id))
+        q = select(Project).where(visible(ident, Project.unit_id, Project.classified))
         if f["unit_id"] and ident.reads_all:
             q = q.where(Project.unit_id == f["unit_id"])
         for key in ("plan_year", "category", "state"):

@@ -109,7 +109,7 @@ class ReviewService(ServiceBase):
         ident = self.caller.identity()
         with self.tx.read() as s:
             review = _latest_review(s, project_id)
-            if review is None or not may_see(ident, review.unit_id):
+            if review is None or not may_see(ident, review.unit_id, review.classified):
                 raise not_found("计划论证", project_id)
             return _review_out(review, _opinions(s, review.id))
 
@@ -118,7 +118,7 @@ class ReviewService(ServiceBase):
         ident = self.caller.identity()
         f = load_or_refuse(ReviewFilterSchema(), filters or {})
         empty = {"items": [], "total": 0}
-        q = select(Review).where(Review.kind == KIND_PLAN, visible(ident, Review.unit_id))
+        q = select(Review).where(Review.kind == KIND_PLAN, visible(ident, Review.unit_id, Review.classified))
         if f["status"] is not None:
             q = q.where(Review.status == f["status"])
         if f["awaiting_me"]:
