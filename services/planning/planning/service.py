@@ -22,6 +22,7 @@ from .schemas import PlanApplicationSchema, ProjectFilterSchema, ProjectSchema
 from .topology import SUBSCRIBES
 
 _project_out = ProjectSchema()
+PAST_REVIEW_OPENING = ("PLAN_UNDER_REVIEW", "PLAN_DRAFTED", "NOT_INCLUDED")
 
 
 def _summary(project: Project) -> dict:
@@ -135,6 +136,10 @@ class PlanningService(ServiceBase):
             handler(tx, project, event)
 
     def _review_opened(self, tx, project, event):
+        if project.state in PAST_REVIEW_OPENING:
+            # The conclusion overtook this event (a retried delivery); the
+            # review was open by then, so there is nothing left to record.
+            return
         if project.state != "PLAN_APPLIED":
             raise state_invalid("项目不在已申报状态，不能进入计划论证", project.state)
         project.state, project.updated_at = "PLAN_UNDER_REVIEW", tx.now
@@ -143,7 +148,9 @@ class PlanningService(ServiceBase):
 
     def _review_concluded(self, tx, project, event):
         """T05/T06: the joint opinion decides whether the item enters the draft plan."""
-        if project.state != "PLAN_UNDER_REVIEW":
+        # A conclusion implies the review was opened, even if that event has
+        # not been applied yet; waiting for it could park the conclusion.
+        if project.state not in ("PLAN_UNDER_REVIEW", "PLAN_APPLIED"):
             raise state_invalid("项目不在计划论证中", project.state)
         outcome = event.data["outcome"]
         new_state, name = {"DRAFT": ("PLAN_DRAFTED", "PlanItemDrafted"),
