@@ -78,11 +78,10 @@ def check_art7(app: dict) -> list[Violation]:
     v: list[Violation] = []
     review = app["internal_review"] or {}
     missing = [zh for key, zh in INTERNAL_REVIEW_ASPECTS.items() if not review.get(key)]
-    if missing or _blank(review.get("signed_by")):
+    missing += ["签署人"] if _blank(review.get("signed_by")) else []
+    if missing:
         v.append(Violation("E07-INTERNAL-REVIEW-MISSING", "R-7-1", "第七条",
-                           "申报前须完成内部审核并签署"
-                           + (f"，缺少：{'、'.join(missing)}" if missing else "，缺少签署人"),
-                           "internal_review"))
+                           f"申报前须完成内部审核并签署，缺少：{'、'.join(missing)}", "internal_review"))
     if not app["category"]:
         v.append(Violation("E07-CATEGORY-MISSING", "R-7-2", "第七条",
                            "须注明项目类别：建设类或运维类", "category"))
@@ -109,7 +108,7 @@ def check_art20(app: dict) -> list[Violation]:
 
 def check_art31(app: dict) -> list[Violation]:
     if _blank(app["truthfulness_declared_by"]):
-        return [Violation("E31-TRUTHFULNESS-DECLARATION-MISSING", "R-31-1", "第三十一条",
+        return [Violation("E31-TRUTHFULNESS-DECLARATION-MISSING", "R-31-3", "第三十一条",
                           "须由项目责任人签署如实申报声明", "truthfulness_declared_by")]
     return []
 
@@ -126,8 +125,9 @@ def build_kind_required(app: dict) -> dict:
     system = app["system"]
     if not system.get("existing_system_id") and not system.get("new_system_name"):
         errors["system"] = ["须引用已有系统编号或声明新建系统名称"]
-    if app["build_kind"] in ("UPGRADE", "EXPAND") and not system.get("existing_system_id"):
-        errors.setdefault("system", []).append("改建、扩建项目须引用已有系统编号")
+    if (app["build_kind"] in ("UPGRADE", "EXPAND") or app["category"] == "OM") \
+            and not system.get("existing_system_id"):
+        errors.setdefault("system", []).append("改建、扩建及运维类项目须引用已有系统编号")
     return errors
 
 

@@ -114,7 +114,7 @@ class PlanningService(ServiceBase):
                 q = q.where(getattr(Project, key) == f[key])
         with self.tx.read() as s:
             total = s.scalar(select(func.count()).select_from(q.subquery()))
-            rows = s.scalars(q.order_by(Project.created_at.desc())
+            rows = s.scalars(q.order_by(Project.created_at.desc(), Project.id)
                              .offset((f["page"] - 1) * f["page_size"]).limit(f["page_size"]))
             return {"items": [_project_out.dump(p) for p in rows], "total": total,
                     "page": f["page"], "page_size": f["page_size"]}
