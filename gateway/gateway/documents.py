@@ -2,14 +2,19 @@
 
 The bytes go to the content-addressed store of itpm_common.docstore, which
 applies the upload policy (no classified markings, size, type by content).
-The gateway remembers who uploaded which digest under which file name, so a
-download can be named and an upload traced to a person.
+The gateway remembers who uploaded which digest under which file name and
+for which unit, so a download can be named, an upload traced to a person,
+and a document kept to the unit that uploaded it (rules.md §7.2): only that
+unit and the roles that read every project may download it, and only that
+unit may cite it in an application.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import quote
 
 from nameko.extensions import DependencyProvider
@@ -33,6 +38,8 @@ from .models import DocumentUpload
 MULTIPART_OVERHEAD = 64 * 1024
 _HEX_RE = re.compile(r"^[0-9a-f]{64}$")
 _DIGEST_RE = re.compile(r"^sha256:[0-9a-f]{64}$")
+CODE_NOT_UPLOADED = "E07-DOCUMENT-NOT-UPLOADED"
+_MAX_SIZE = 2**31 - 1  # document_uploads.size is a 32-bit INTEGER
 
 
 class DocumentStoreProvider(DependencyProvider):
@@ -61,7 +68,7 @@ def upload(store, tx_factory, request: Request, user: CurrentUser) -> DocumentRe
     with tx_factory.command(user.identity, "upload_document") as tx:
         tx.session.add(DocumentUpload(digest=ref.digest, size=ref.size, media_type=ref.media_type,
                                       filename=ref.filename, uploaded_by=user.username,
-                                      uploaded_at=tx.now))
+                                      unit_id=user.unit_id, uploaded_at=tx.now))
         tx.audit("upload_document", details=ref.to_dict())
     return ref
 
@@ -87,18 +94,27 @@ def _content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def download(store, tx_factory, raw_digest: str) -> Response:
+def download(store, tx_factory, raw_digest: str, user: CurrentUser) -> Response:
     digest = normalise_digest(raw_digest)
     if digest is None:
         raise not_found("文档", raw_digest)
+    reads_all = user.identity.reads_all
+    with tx_factory.read() as session:
+        query = select(DocumentUpload).where(DocumentUpload.digest == digest)
+        if not reads_all:
+            # The same bytes may have been uploaded by several units; a unit
+            # sees only its own upload, and so its own file name.
+            query = query.where(DocumentUpload.unit_id == user.unit_id)
+        first = session.scalars(query.order_by(DocumentUpload.id).limit(1)).first()
+        if first is None and not reads_all:
+            # Same answer as for a digest nobody stored: the caller learns
+            # nothing about another unit's documents.
+            raise not_found("文档", digest)
+        filename, media_type = (first.filename, first.media_type) if first else (None, None)
     try:
         data = store.open(digest)
     except DocumentNotFound:
         raise not_found("文档", digest) from None
-    with tx_factory.read() as session:
-        first = session.scalars(select(DocumentUpload).where(DocumentUpload.digest == digest)
-                                .order_by(DocumentUpload.id).limit(1)).first()
-        filename, media_type = (first.filename, first.media_type) if first else (None, None)
     if media_type is None:
         kind = detect_document_type(io.BytesIO(data))
         media_type, filename = kind.media_type, f"{digest.split(':', 1)[1]}{kind.extensions[0]}"
@@ -107,3 +123,54 @@ def download(store, tx_factory, raw_digest: str) -> Response:
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, max-age=3600",
     })
+
+
+def cited_refs(node: Any, path: str = "documents") -> Iterator[tuple[str, dict]]:
+    """Every DocumentRef (an object with a ``digest``) under ``node``, with its
+    field path. Walked without a list of slots so that a document slot added
+    to a form later is checked without touching this code."""
+    if isinstance(node, dict):
+        if "digest" in node:
+            yield path, node
+            return
+        for key, value in node.items():
+            yield from cited_refs(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from cited_refs(value, f"{path}.{index}")
+
+
+def not_uploaded(field_path: str, ref: dict) -> Refusal:
+    filename = ref.get("filename")
+    name = filename if isinstance(filename, str) and filename else str(ref.get("digest"))
+    return Refusal(code=CODE_NOT_UPLOADED, rule="R-7-4", article="第七条",
+                   reason_zh=f"引用的文件未经本单位上传：{name}",
+                   reason_en=f"The cited document was not uploaded by your unit: {name}",
+                   details={"field": field_path, "digest": ref.get("digest")})
+
+
+def _uploaded_by_unit(session, ref: dict, unit_id: str) -> bool:
+    digest, size = ref.get("digest"), ref.get("size")
+    # Anything but a plain integer within the column's range matches no
+    # upload; checking here keeps an absurd size from reaching the database.
+    if not isinstance(digest, str) or type(size) is not int or not 0 < size <= _MAX_SIZE:
+        return False
+    return session.scalars(select(DocumentUpload.id).where(
+        DocumentUpload.digest == digest, DocumentUpload.size == size,
+        DocumentUpload.unit_id == unit_id).limit(1)).first() is not None
+
+
+def require_own_uploads(tx_factory, payload: dict, user: CurrentUser, command: str) -> None:
+    """Refuse a form that cites a document the caller's unit did not upload
+    with exactly that digest and size: a digest alone would let a unit attach
+    another unit's file it has never seen. The refusal is audited."""
+    refs = list(cited_refs(payload.get("documents")))
+    if not refs:
+        return
+    with tx_factory.read() as session:
+        foreign = next(((path, ref) for path, ref in refs
+                        if not _uploaded_by_unit(session, ref, user.unit_id)), None)
+    if foreign is not None:
+        refusal = not_uploaded(*foreign)
+        tx_factory.record_refusal(user.identity, command, refusal)
+        raise refusal

@@ -64,24 +64,29 @@ def json_response(payload: Any, status: int = 200, headers: dict | None = None) 
 
 
 def error_body(status: int, code: str, reason_zh: str, details: dict | None = None,
-               rule: str | None = None, article: str | None = None) -> dict:
+               rule: str | None = None, article: str | None = None,
+               reason_en: str | None = None) -> dict:
     # "refused" is true for the caller's side of things (4xx): a decision or
     # a request was refused. A 5xx is the system failing, not refusing.
+    # reason_en is always present (null when there is none) so every error
+    # has the one shape of rules.md §0.2.
     return {"refused": status < 500, "code": code, "rule": rule, "article": article,
-            "reason_zh": reason_zh, "details": details or {}}
+            "reason_zh": reason_zh, "reason_en": reason_en, "details": details or {}}
 
 
 def error_response(status: int, code: str, reason_zh: str, details: dict | None = None,
                    rule: str | None = None, article: str | None = None,
-                   headers: dict | None = None) -> Response:
-    return json_response(error_body(status, code, reason_zh, details, rule, article), status, headers)
+                   headers: dict | None = None, reason_en: str | None = None) -> Response:
+    return json_response(error_body(status, code, reason_zh, details, rule, article, reason_en),
+                         status, headers)
 
 
 def refusal_response(refusal: Refusal) -> Response:
     status = status_for(refusal)
     payload = refusal.payload
     return error_response(status, payload["code"], payload.get("reason_zh") or "",
-                          payload.get("details"), payload.get("rule"), payload.get("article"))
+                          payload.get("details"), payload.get("rule"), payload.get("article"),
+                          reason_en=payload.get("reason_en"))
 
 
 def document_rejected_response(exc: DocumentRejected) -> Response:

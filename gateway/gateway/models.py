@@ -7,7 +7,7 @@ the source of project timelines and of the external feed.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from itpm_common.tables import add_infrastructure_tables
@@ -48,16 +48,23 @@ class UserSession(Base):
 
 
 class DocumentUpload(Base):
-    """Who uploaded which bytes under which name; the store itself keeps only
-    the content, addressed by digest."""
+    """Who uploaded which bytes under which name, for which unit; the store
+    itself keeps only the content, addressed by digest.
+
+    The unit decides who may download the bytes and cite them in an
+    application (rules.md §7.2). It is NULL only for uploads made before it
+    was recorded whose uploader is gone; such a file belongs to no unit.
+    """
 
     __tablename__ = "document_uploads"
+    __table_args__ = (Index("ix_document_uploads_digest_unit", "digest", "unit_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     digest: Mapped[str] = mapped_column(String(71), index=True)
     size: Mapped[int] = mapped_column(Integer)
     media_type: Mapped[str] = mapped_column(String(120))
     filename: Mapped[str] = mapped_column(String(255))
     uploaded_by: Mapped[str] = mapped_column(String(64))
+    unit_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     uploaded_at: Mapped[object] = mapped_column(DateTime(timezone=True))
 
 

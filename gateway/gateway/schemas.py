@@ -72,6 +72,7 @@ class RefusalSchema(StrictSchema):
     rule = fields.String(allow_none=True, **_doc("规则编号，如 R-6-1"))
     article = fields.String(allow_none=True, **_doc("所依据的条款，如 第六条"))
     reason_zh = fields.String(required=True, **_doc("面向用户的中文说明"))
+    reason_en = fields.String(allow_none=True, **_doc("英文说明；没有时为 null"))
     details = fields.Dict(**_doc("具体值、边界或缺失项；校验错误时 details.fields 为逐字段的中文说明"))
 
 

@@ -92,10 +92,12 @@ class GatewayService:
         return 201, ref.to_dict()
 
     @route("GET", "/api/documents/<digest>", ApiDoc(
-        "下载文档", "文档", responses={200: "application/octet-stream"}, errors=(404,)))
+        "下载文档", "文档", responses={200: "application/octet-stream"}, errors=(404,),
+        description="仅上传文档的单位和可查看全部项目的角色（政务办、发改、财政、网信、工信、审计等）可下载；"
+                    "其他人与文档不存在时一样得到 404 NOT-FOUND，不透露文档是否存在（rules.md §7.2）。"))
     def download_document(self, request, digest):
-        auth.authenticate(self.tx, request)
-        return documents.download(self.docstore, self.tx, digest)
+        user = auth.authenticate(self.tx, request)
+        return documents.download(self.docstore, self.tx, digest, user)
 
     # ------------------------------------------------------------ planning
 
@@ -103,11 +105,13 @@ class GatewayService:
         "提交年度计划申报", "年度计划", upstream=True, body=s.PlanApplicationSchema, idempotent=True,
         responses={201: s.ProjectSchema}, errors=(403, 409, 422),
         description="仅项目建设单位可提交（第七条）。缺少第六条、第七条要求的内容时返回 422，"
-                    "details 列出全部缺失项。"))
+                    "details 列出全部缺失项。documents 中引用的每个文件都须由本单位上传、摘要与大小一致，"
+                    "否则返回 422 E07-DOCUMENT-NOT-UPLOADED，申报不予提交。"))
     def submit_plan_application(self, request):
-        self._login_required(request)
+        user = self._login_required(request)
         key = idempotency_key(request)
         payload = read_json(request, self.settings.max_body_bytes)
+        documents.require_own_uploads(self.tx, payload, user, "submit_plan_application")
         return 201, self._call(self.planning, "submit_plan_application", payload, idempotency_key=key)
 
     @route("GET", "/api/projects", ApiDoc(

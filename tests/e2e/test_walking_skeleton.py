@@ -114,6 +114,8 @@ def test_department_cannot_see_another_departments_project(suite):
 def test_bad_input_is_a_clear_400_and_writes_nothing(suite):
     police = suite.login("police")
     before = police.get("/api/projects").json()["total"]
+    form = police.upload("申报书.pdf")
+    documents = {"application_form": form, "project_plan": form}
 
     malformed = police.session.post(f"{suite.base_url}/api/plan-applications", data=b"{not json",
                                     headers={"Content-Type": "application/json", "Idempotency-Key": "m1"},
@@ -121,7 +123,8 @@ def test_bad_input_is_a_clear_400_and_writes_nothing(suite):
     assert malformed.status_code == 400
 
     wrong_types = police.post("/api/plan-applications",
-                              json=_sample.valid_application(estimate_fen="一百万", category="OTHER"))
+                              json=_sample.valid_application(estimate_fen="一百万", category="OTHER",
+                                                             documents=documents))
     assert wrong_types.status_code == 400
     fields = wrong_types.json()["details"]["fields"]
     assert "estimate_fen" in fields and "category" in fields
@@ -131,13 +134,23 @@ def test_bad_input_is_a_clear_400_and_writes_nothing(suite):
     assert "必填" in str(missing.json()["details"]["fields"])
 
     oversized = police.post("/api/plan-applications",
-                            json=_sample.valid_application(content="长" * 2_000_000))
+                            json=_sample.valid_application(content="长" * 2_000_000, documents=documents))
     assert oversized.status_code in (400, 413)
 
-    rule = police.post("/api/plan-applications", json=_sample.valid_application(need=""))
+    rule = police.post("/api/plan-applications", json=_sample.valid_application(need="", documents=documents))
     assert rule.status_code == 422 and rule.json()["code"] == "E06-NEED-MISSING"
 
     assert police.get("/api/projects").json()["total"] == before
+
+
+def test_citing_a_document_the_department_did_not_upload_is_refused(suite):
+    edu_file = suite.login("edu").upload("教育局方案.pdf", data=b"%PDF-1.4\n% edu only\n%%EOF\n")
+    police = suite.login("police")
+    resp = police.post("/api/plan-applications", json=_sample.valid_application(
+        name="警务借用他人文件", rank=5, documents={"application_form": edu_file, "project_plan": edu_file}))
+    assert resp.status_code == 422
+    assert (resp.json()["code"], resp.json()["article"]) == ("E07-DOCUMENT-NOT-UPLOADED", "第七条")
+    assert police.get(f"/api/documents/{edu_file['digest']}").status_code == 404
 
 
 def test_repeated_command_with_same_idempotency_key_answers_once(suite):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import types
+from datetime import UTC, datetime
 from pathlib import Path
 
 import eventlet
@@ -19,9 +20,10 @@ from nameko.testing.services import worker_factory
 from sqlalchemy.orm import Session
 from werkzeug.test import Client
 
+from gateway.auth import hash_password
 from gateway.documents import DocumentStoreProvider
 from gateway.http import ServiceWsgiApp
-from gateway.models import infra
+from gateway.models import User, infra
 from gateway.rpc import ActAs
 from gateway.seed import DEMO_PASSWORD, seed
 from gateway.service import GatewayService
@@ -203,6 +205,23 @@ def service(container, config, tx_provider, worker_ctx, fakes):
 @pytest.fixture
 def client(service):
     return Client(ServiceWsgiApp(service))
+
+
+@pytest.fixture
+def add_user(tx_provider):
+    """``add_user("jl", "JL", "jl-co")``: a user the demo seed does not have
+    (a supervisor, a secrecy bureau, a second person of a unit), password
+    DEMO_PASSWORD."""
+
+    def do(username: str, role: str, unit_id: str, unit_name: str = "测试单位") -> None:
+        now = datetime.now(UTC)
+        with tx_provider.get_dependency(None).read() as session:
+            session.add(User(username=username, name=username, role=role, unit_id=unit_id,
+                             unit_name=unit_name, password_hash=hash_password(DEMO_PASSWORD),
+                             active=True, created_at=now, updated_at=now))
+            session.commit()
+
+    return do
 
 
 @pytest.fixture

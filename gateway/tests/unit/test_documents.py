@@ -1,9 +1,12 @@
 import hashlib
 import io
 
+import pytest
 from sqlalchemy import select
 
 from gateway.models import DocumentUpload
+from gateway.seed import DEMO_USERS
+from itpm_common.identity import ALL_ROLES, READ_ALL_ROLES
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -21,7 +24,8 @@ def test_upload_returns_a_document_ref_and_records_who_uploaded(client, login_as
                                    "filename": "申报书.pdf"}
     with tx_provider.get_dependency(None).read() as session:
         row = session.scalars(select(DocumentUpload)).one()
-        assert (row.digest, row.uploaded_by, row.filename) == (digest, "police", "申报书.pdf")
+        assert (row.digest, row.uploaded_by, row.unit_id, row.filename) == (
+            digest, "police", "police", "申报书.pdf")
 
 
 def test_download_gives_the_bytes_type_and_name(client, login_as):
@@ -78,3 +82,77 @@ def test_upload_refusals(client, login_as, config):
 
 def test_upload_needs_a_login(client):
     assert _upload(client, {}).status_code == 401
+
+
+# ---------------------------------------------------------------- who may download (rules.md §7.2)
+
+
+def test_the_uploading_unit_downloads_its_document(client, login_as, add_user):
+    digest = _upload(client, login_as("police")).get_json()["digest"]
+    assert client.get(f"/api/documents/{digest}", headers=login_as("police")).data == PDF
+    # The unit's, not only the person's: a colleague of the same unit may read it.
+    add_user("police2", "UNIT", "police", "市公安局")
+    response = client.get(f"/api/documents/{digest}", headers=login_as("police2"))
+    assert response.status_code == 200 and response.data == PDF
+
+
+# Derived from Identity.reads_all so the tests follow the one place that says
+# which roles read every project.
+READERS_OF_ALL = [u.username for u in DEMO_USERS if u.role in READ_ALL_ROLES]
+OTHER_ROLES = [role for role in ALL_ROLES if role not in READ_ALL_ROLES]
+
+
+def test_the_bureaus_are_among_the_readers_of_all():
+    assert {"zwb", "fg", "cz", "wx", "gx"} <= set(READERS_OF_ALL)
+    assert {"JL", "SUB", "UNIT"} <= set(OTHER_ROLES)
+
+
+@pytest.mark.parametrize("bureau", READERS_OF_ALL)
+def test_roles_that_read_every_project_download_any_document(client, login_as, bureau):
+    digest = _upload(client, login_as("police")).get_json()["digest"]
+    response = client.get(f"/api/documents/{digest}", headers=login_as(bureau))
+    assert response.status_code == 200 and response.data == PDF
+    assert "%E7%94%B3%E6%8A%A5%E4%B9%A6.pdf" in response.headers["Content-Disposition"]
+
+
+def _not_found_looks_like_missing(client, headers, digest):
+    response = client.get(f"/api/documents/{digest}", headers=headers)
+    missing_digest = "sha256:" + "0" * 64
+    missing = client.get(f"/api/documents/{missing_digest}", headers=headers)
+    assert response.status_code == missing.status_code == 404
+    body, missing_body = response.get_json(), missing.get_json()
+    assert body["code"] == "NOT-FOUND" and body["details"] == {"id": digest}
+    assert {**body, "details": None} == {**missing_body, "details": None}
+    assert PDF not in response.data
+
+
+def test_another_department_gets_404_as_if_the_document_did_not_exist(client, login_as):
+    digest = _upload(client, login_as("police")).get_json()["digest"]
+    _not_found_looks_like_missing(client, login_as("edu"), digest)
+    # The bare hex form of the digest is no way around it.
+    assert client.get(f"/api/documents/{digest.split(':')[1]}", headers=login_as("edu")).status_code == 404
+
+
+@pytest.mark.parametrize("role", OTHER_ROLES)
+def test_roles_that_do_not_read_every_project_get_404(client, login_as, add_user, role):
+    digest = _upload(client, login_as("police")).get_json()["digest"]
+    add_user("other", role, f"{role.lower()}-unit")
+    _not_found_looks_like_missing(client, login_as("other"), digest)
+
+
+def test_a_unit_that_uploaded_the_same_bytes_sees_its_own_upload(client, login_as):
+    digest = _upload(client, login_as("police"), filename="公安申报书.pdf").get_json()["digest"]
+    assert _upload(client, login_as("edu"), filename="教育方案.pdf").get_json()["digest"] == digest
+    response = client.get(f"/api/documents/{digest}", headers=login_as("edu"))
+    assert response.status_code == 200 and response.data == PDF
+    # Not the other unit's file name: that would tell edu what police filed.
+    assert "%E6%95%99%E8%82%B2%E6%96%B9%E6%A1%88.pdf" in response.headers["Content-Disposition"]
+
+
+def test_an_upload_whose_unit_is_unknown_is_for_the_bureaus_only(client, login_as, tx_provider):
+    digest = _upload(client, login_as("police")).get_json()["digest"]
+    with tx_provider.get_dependency(None).read() as session:
+        session.get(DocumentUpload, 1).unit_id = None
+        session.commit()
+    assert client.get(f"/api/documents/{digest}", headers=login_as("police")).status_code == 404
+    assert client.get(f"/api/documents/{digest}", headers=login_as("zwb")).status_code == 200

@@ -9,8 +9,8 @@ from itpm_common.errors import Refusal
 PAYLOAD = {"name": "智慧警务平台", "plan_year": 2027, "category": "BUILD"}
 
 
-def _refusal(code, rule="R-8-1", article="第八条"):
-    return Refusal(code=code, rule=rule, article=article, reason_zh=f"拒绝：{code}",
+def _refusal(code, rule="R-8-1", article="第八条", reason_en=None):
+    return Refusal(code=code, rule=rule, article=article, reason_zh=f"拒绝：{code}", reason_en=reason_en,
                    details={"current_state": "PLAN_APPLIED", "holds": []})
 
 
@@ -27,13 +27,22 @@ def _refusal(code, rule="R-8-1", article="第八条"):
 ])
 def test_a_service_refusal_keeps_its_shape_and_gets_its_status(client, login_as, fakes, code, status):
     headers = login_as("zwb")
-    fakes["planning"].answers["get_project"] = _refusal(code)
+    fakes["planning"].answers["get_project"] = _refusal(code, reason_en=f"Refused: {code}")
     response = client.get("/api/projects/p-1", headers=headers)
     assert response.status_code == status
     assert response.mimetype == "application/json"
     assert response.get_json() == {"refused": True, "code": code, "rule": "R-8-1", "article": "第八条",
-                                   "reason_zh": f"拒绝：{code}",
+                                   "reason_zh": f"拒绝：{code}", "reason_en": f"Refused: {code}",
                                    "details": {"current_state": "PLAN_APPLIED", "holds": []}}
+
+
+def test_a_refusal_without_an_english_reason_still_carries_the_field(client, login_as, fakes):
+    fakes["planning"].answers["get_project"] = _refusal("STATE-INVALID")
+    body = client.get("/api/projects/p-1", headers=login_as("zwb")).get_json()
+    assert "reason_en" in body and body["reason_en"] is None
+    # The gateway's own errors have the same shape.
+    own = client.get("/api/nowhere").get_json()
+    assert set(own) == set(body) and own["reason_en"] is None
 
 
 def test_status_for_gateway_codes():
