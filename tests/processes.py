@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import subprocess
@@ -14,14 +15,15 @@ from nameko.standalone.rpc import ClusterRpcProxy
 REPO = Path(__file__).resolve().parents[1]
 NAMEKO = str(Path(sys.executable).with_name("nameko"))
 
-SERVICES = {
-    "planning": ("services/planning/config.yaml", "planning.service:PlanningService"),
-    "review": ("services/review/config.yaml", "review.service:ReviewService"),
-    "approval": ("services/approval/config.yaml", "approval.service:ApprovalService"),
-    "funds": ("services/funds/config.yaml", "funds.service:FundsService"),
-    "acceptance": ("services/acceptance/config.yaml", "acceptance.service:AcceptanceService"),
-    "security": ("services/security/config.yaml", "security.service:SecurityService"),
-}
+def _programs() -> dict[str, tuple[str, str]]:
+    """The run command's own table of processes, so tests start exactly what it starts."""
+    spec = importlib.util.spec_from_file_location("itpm_localrun", REPO / "deploy" / "localrun.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.PROGRAMS
+
+
+SERVICES = _programs()
 
 
 class ServiceProcess:

@@ -81,10 +81,15 @@ def _opinions(session, review_id: str) -> list[ReviewOpinion]:
     return sorted(rows, key=lambda o: rules.BUREAUS.index(o.bureau))
 
 
-def _require_open(review: Review, action_zh: str) -> None:
+def _open_review(session, project_id, action_zh: str) -> Review:
+    """The review a decision is about: it must exist and still be open."""
+    review = _latest_review(session, project_id)
+    if review is None:
+        raise not_found("计划论证", project_id)
     if review.status != OPEN:
         raise state_invalid(f"计划论证已作出结论，不能再{action_zh}", review.status, article="第八条",
                             review_id=review.id)
+    return review
 
 
 def _awaiting(q, role: str):
@@ -152,10 +157,7 @@ class ReviewService(ServiceBase):
             if tx.replayed:
                 return tx.result
             s = tx.session
-            review = _latest_review(s, project_id)
-            if review is None:
-                raise not_found("计划论证", project_id)
-            _require_open(review, "录入论证意见")
+            review = _open_review(s, project_id, "录入论证意见")
             # Bureaus give opinions independently, so an opinion bumps the
             # version without comparing it: two bureaus never collide, yet a
             # conclusion drawn on the version before this opinion is stale
@@ -200,10 +202,7 @@ class ReviewService(ServiceBase):
             if tx.replayed:
                 return tx.result
             s = tx.session
-            review = _latest_review(s, project_id)
-            if review is None:
-                raise not_found("计划论证", project_id)
-            _require_open(review, "作出结论")
+            review = _open_review(s, project_id, "作出结论")
             expected = c["expected_version"]
             if expected is not None and expected != review.version:
                 raise state_invalid(
