@@ -44,6 +44,10 @@ DEMO_USERS = (
     DemoUser("police", "郑海涛", "UNIT", "police", "市公安局"),
     DemoUser("edu", "何文静", "UNIT", "edu", "市教育局"),
     DemoUser("health", "林卫东", "UNIT", "health", "市卫健委"),
+    DemoUser("bm", "吴保密", "BM", "bm", "市国家保密局"),
+    DemoUser("jl", "钱监理", "JL", "jl-lyg", "连云港信息工程监理有限公司"),
+    DemoUser("arch", "冯档案", "ARCH", "arch", "市档案馆"),
+    DemoUser("tp", "韩咨询", "TP", "tp-lyg", "江苏某信息化咨询有限公司"),
 )
 
 
