@@ -45,12 +45,13 @@ def test_seed_is_idempotent_and_keeps_changed_passwords(database):
     engine.dispose()
 
 
-def test_demo_users_have_the_roles_and_units_of_the_brief(database):
+def test_demo_users_cover_the_roles_that_log_in(database):
     users = _users(database)
     assert (users["zwb"].role, users["zwb"].unit_id, users["zwb"].unit_name) == ("ZWB", "zwb", "市政务服务管理办公室")
     assert users["zwb"].name == "王政务"
     assert (users["police"].role, users["police"].unit_name) == ("UNIT", "市公安局")
-    assert {u.role for u in users.values()} == {"ZWB", "WX", "FG", "GX", "CZ", "SJ", "LG", "LGO", "UNIT"}
+    assert {u.role for u in users.values()} == {"ZWB", "WX", "FG", "GX", "CZ", "SJ", "LG", "LGO", "UNIT", "BM", "JL",
+                                                "ARCH", "TP"}
     assert all(u.name and u.name != u.username for u in users.values())
 
 
