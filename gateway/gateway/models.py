@@ -47,6 +47,17 @@ class UserSession(Base):
     revoked_at: Mapped[object | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class LoginFailure(Base):
+    """Consecutive failed logins for one user name (known or not, so that
+    probing names is slowed as much as guessing passwords)."""
+
+    __tablename__ = "login_failures"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    first_failed_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[object | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 class DocumentUpload(Base):
     """Who uploaded which bytes under which name, for which unit; the store
     itself keeps only the content, addressed by digest.

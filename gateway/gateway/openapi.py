@@ -41,6 +41,7 @@ STATUS_TEXT = {
     409: "状态不允许、重复提交或幂等键冲突（STATE-INVALID / DUPLICATE / IDEMPOTENCY-CONFLICT）",
     413: "请求体或文件超过上限",
     422: "违反管理办法条款（E<条>-…），details 给出具体值与边界",
+    429: "连续登录失败次数过多，账号临时锁定（AUTH-LOCKED）",
     500: "系统内部错误",
     503: "业务服务或消息中间件暂时不可用（SERVICE-UNAVAILABLE）",
 }

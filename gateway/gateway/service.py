@@ -54,8 +54,9 @@ class GatewayService:
     # ------------------------------------------------------------ auth
 
     @route("POST", "/api/auth/login", ApiDoc(
-        "登录", "认证", auth=False, body=s.LoginSchema, responses={200: s.SessionSchema},
-        description="用户名或密码错误时统一返回 401 AUTH-LOGIN-FAILED，不提示具体哪一项错误。"))
+        "登录", "认证", auth=False, body=s.LoginSchema, responses={200: s.SessionSchema}, errors=(401, 429),
+        description="用户名或密码错误时统一返回 401 AUTH-LOGIN-FAILED，不提示具体哪一项错误；"
+                    "同一用户名 15 分钟内连续失败 5 次即锁定 15 分钟（429 AUTH-LOCKED）。"))
     def login(self, request):
         creds = load_or_refuse(s.LoginSchema(), read_json(request, self.settings.max_body_bytes))
         result = auth.login(self.tx, creds["username"], creds["password"],

@@ -139,3 +139,40 @@ def test_protected_routes_refuse_without_a_session_and_call_nothing(client, fake
     response = client.post("/api/plan-applications", json={}, headers={"Idempotency-Key": "k"})
     assert response.status_code == 401
     assert all(not fake.calls for fake in fakes.values())
+
+
+def _login(client, username="wx", password=DEMO_PASSWORD):
+    return client.post("/api/auth/login", json={"username": username, "password": password})
+
+
+def test_too_many_failures_in_a_row_lock_the_name_even_for_the_right_password(client, clock):
+    for _ in range(auth.MAX_LOGIN_FAILURES - 1):
+        assert _login(client, password="nope").status_code == 401
+    assert _login(client).status_code == 200, "below the limit the right password still works"
+    for _ in range(auth.MAX_LOGIN_FAILURES):
+        assert _login(client, password="nope").status_code == 401
+    locked = _login(client)
+    assert locked.status_code == 429
+    body = locked.get_json()
+    assert body["code"] == "AUTH-LOCKED" and "锁定" in body["reason_zh"]
+    assert body["details"]["retry_after_minutes"] == 15
+    assert "Set-Cookie" not in locked.headers
+    clock.advance(auth.LOCK_PERIOD + timedelta(seconds=1))
+    assert _login(client).status_code == 200
+    assert _login(client, password="nope").status_code == 401, "the count starts again after a success"
+
+
+def test_failures_spread_beyond_the_window_do_not_lock(client, clock):
+    for _ in range(auth.MAX_LOGIN_FAILURES - 1):
+        _login(client, password="nope")
+    clock.advance(auth.FAILURE_WINDOW + timedelta(seconds=1))
+    for _ in range(auth.MAX_LOGIN_FAILURES - 1):
+        assert _login(client, password="nope").status_code == 401
+    assert _login(client).status_code == 200
+
+
+def test_unknown_names_are_locked_like_known_ones(client):
+    for _ in range(auth.MAX_LOGIN_FAILURES):
+        _login(client, username="nobody", password="nope")
+    assert _login(client, username="nobody", password="nope").status_code == 429
+    assert _login(client, username="fg").status_code == 200, "other names are unaffected"

@@ -127,6 +127,7 @@ def test_payload_carries_every_field_of_the_section_0_2_shape():
     ("AUTH-UNAUTHENTICATED", 401),
     ("AUTH-TOKEN-INVALID", 401),
     ("AUTH-FORBIDDEN", 403),
+    ("AUTH-LOCKED", 429),
     ("NOT-FOUND", 404),
     ("STATE-INVALID", 409),
     ("IDEMPOTENCY-CONFLICT", 409),
@@ -145,7 +146,7 @@ def test_malformed_input_is_a_400_not_a_rule_violation():
 
 def test_every_generic_code_is_covered_by_the_tests_above():
     # A code added to the table must get a status test too.
-    tested = {"AUTH-UNAUTHENTICATED", "AUTH-TOKEN-INVALID", "AUTH-FORBIDDEN", "NOT-FOUND",
+    tested = {"AUTH-UNAUTHENTICATED", "AUTH-TOKEN-INVALID", "AUTH-FORBIDDEN", "AUTH-LOCKED", "NOT-FOUND",
               "STATE-INVALID", "IDEMPOTENCY-CONFLICT", "DUPLICATE", "PAYLOAD-TOO-LARGE", "VALIDATION"}
     assert set(GENERIC_STATUS) == tested
 
