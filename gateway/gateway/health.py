@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import eventlet
 import kombu
 from eventlet.greenpool import GreenPool
@@ -10,6 +12,16 @@ from sqlalchemy import text
 from .rpc import ServiceUnavailable, call
 
 SERVICES = ("planning", "review", "approval", "funds", "acceptance", "security")
+
+
+log = logging.getLogger(__name__)
+
+
+def _failed(status: str, what: str, exc: Exception) -> dict:
+    # /health answers anyone: the kind of failure is enough there; the
+    # message (host names, user names, SQL) goes to the log for operators.
+    log.warning("health: %s %s: %s", what, status, exc)
+    return {"status": status, "error": type(exc).__name__}
 
 
 def broker_status(amqp_uri: str, timeout: float) -> dict:
@@ -21,7 +33,7 @@ def broker_status(amqp_uri: str, timeout: float) -> dict:
             finally:
                 conn.release()
     except Exception as exc:
-        return {"status": "unreachable", "error": str(exc) or type(exc).__name__}
+        return _failed("unreachable", "broker", exc)
     return {"status": "ok"}
 
 
@@ -31,17 +43,17 @@ def database_status(tx_factory) -> dict:
         with tx_factory.read() as session:
             session.execute(text("SELECT 1"))
     except Exception as exc:
-        return {"status": "error", "error": f"{type(exc).__name__}: {exc}"}
+        return _failed("error", "gateway database", exc)
     return {"status": "ok"}
 
 
-def _service_status(proxy, timeout: float) -> dict:
+def _service_status(name: str, proxy, timeout: float) -> dict:
     try:
         result = call(proxy, "health", timeout=timeout)
     except ServiceUnavailable as exc:
         return {"status": "unreachable", "error": exc.cause}
     except Exception as exc:
-        return {"status": "unreachable", "error": f"{type(exc).__name__}: {exc}"}
+        return _failed("unreachable", name, exc)
     if not isinstance(result, dict):
         return {"status": "degraded", "error": f"unexpected health answer: {result!r}"}
     return result
@@ -50,7 +62,7 @@ def _service_status(proxy, timeout: float) -> dict:
 def check(proxies: dict, amqp_uri: str, timeout: float, tx_factory) -> tuple[int, dict]:
     pool = GreenPool(len(proxies) + 1)
     broker = pool.spawn(broker_status, amqp_uri, timeout)
-    pending = {name: pool.spawn(_service_status, proxy, timeout) for name, proxy in proxies.items()}
+    pending = {name: pool.spawn(_service_status, name, proxy, timeout) for name, proxy in proxies.items()}
     database = database_status(tx_factory)
     services = {name: thread.wait() for name, thread in pending.items()}
     body = {"broker": broker.wait(), "database": database, "services": services}
