@@ -173,7 +173,7 @@ class Run:
             windows = {key: [] for key in pools}
             order = list(pools)
             for r in range(a.repeats):
-                for key in order[r % len(order):] + order[:r % len(order)]:
+                for key in _rotated(order, r):
                     server_cpu = servers[key[0]].cpu_seconds()
                     w = pools[key].window(a.warmup, a.duration)
                     w["server_cpu"] = servers[key[0]].cpu_seconds() - server_cpu
@@ -230,7 +230,7 @@ class Run:
             runs = {key: [] for key in workers}
             order = list(workers)
             for r in range(a.publish_repeats):
-                for key in order[r % len(order):] + order[:r % len(order)]:
+                for key in _rotated(order, r):
                     run = json.loads(workers[key].request("run", timeout=600))
                     runs[key].append(run)
                     log(f"  round {r + 1} {key}: {run['n'] / run['seconds']:,.0f} msgs/s")
@@ -338,6 +338,12 @@ def machine_info(uri: str) -> dict:
 def _terminate(signum, _frame):
     # SIGTERM (or a closed terminal) takes the same clean-up path as Ctrl-C.
     raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _rotated(order: list, r: int) -> list:
+    """Round r starts at a different case, so a load spike hits every case alike."""
+    k = r % len(order)
+    return order[k:] + order[:k]
 
 
 def main(argv: list[str] | None = None) -> int:

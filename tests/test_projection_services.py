@@ -140,3 +140,9 @@ def test_listing_filters_pages_and_hides_other_units(service):
     assert [p["total"] for p in pages] == [3, 3]
     assert sorted(r["project_id"] for p in pages for r in p["items"]) == ["p-a1", "p-a2", "p-b1"]
     assert refusal_code(service(BUREAU).list_projections, {"unit": "unit-b"}) == "VALIDATION"
+
+
+def test_health_reports_database_ok(service, service_name):
+    health = service().health()
+    assert (health["service"], health["status"], health["database"]) == (service_name, "ok", "ok")
+    assert health["outbox_pending"] == 0

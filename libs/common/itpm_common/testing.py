@@ -8,16 +8,19 @@ never see each other's messages or rows.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pika
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
 from .db import GreenLock, make_engine
+from .events import CONTENT_TYPE, EXCHANGE
 from .identity import Identity, TokenSigner, TokenVerifier, _CallerAccessor, generate_keypair
 from .migrations import upgrade
 from .uow import TransactionFactory
@@ -130,3 +133,28 @@ def make_worker(service_cls, deps: WorkerDeps, token_pair, identity: Identity | 
     token = signer.sign(identity) if identity else None
     return worker_factory(service_cls, tx=TransactionFactory(deps),
                           caller=_CallerAccessor(verifier, token), **extra)
+
+
+def publish_events(amqp_uri: str, *events) -> None:
+    """Publish CloudEvents to the suite's exchange as a producer would
+    (persistent, confirmed), for tests that play an upstream service."""
+    conn = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    try:
+        ch = conn.channel()
+        ch.confirm_delivery()
+        ch.exchange_declare(EXCHANGE, "topic", durable=True)
+        for ev in events:
+            ch.basic_publish(EXCHANGE, ev.type, ev.to_json().encode(), pika.BasicProperties(
+                content_type=CONTENT_TYPE, delivery_mode=2, message_id=ev.id))
+    finally:
+        conn.close()
+
+
+def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05) -> bool:
+    """Poll until ``predicate()`` holds; False after ``timeout`` seconds."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False

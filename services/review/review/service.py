@@ -242,7 +242,9 @@ class ReviewService(ServiceBase):
         }.get(event.name)
         if handler is None:
             return
-        with self.tx.event(event, consumer="review") as tx:
+        # review acts on its own account when an event triggers it: the
+        # submitter did not open the review, the suite did.
+        with self.tx.event(event, consumer="review", actor=SYSTEM_ACTOR) as tx:
             if tx.replayed:
                 return
             handler(tx, event)
@@ -256,9 +258,6 @@ class ReviewService(ServiceBase):
         if s.scalar(select(Review.id).where(Review.kind == KIND_PLAN, Review.project_id == d["project_id"],
                                             Review.version_no == d["version_no"])) is not None:
             return
-        # The submitter did not open the review; the suite did, because of the
-        # submission. Events and audit name the system, the details the trigger.
-        submitter, tx.actor = tx.actor, SYSTEM_ACTOR
         review = Review(
             id=str(uuid.uuid4()), kind=KIND_PLAN, project_id=d["project_id"], version_no=d["version_no"],
             unit_id=d["unit_id"], unit_name=d["unit_name"], project_name=d["name"],
@@ -274,4 +273,4 @@ class ReviewService(ServiceBase):
                 article="第八条", unit_id=review.unit_id)
         tx.audit("open_plan_review", project_id=review.project_id, article="第八条",
                  details={"review_id": review.id, "version_no": review.version_no,
-                          "trigger_event_id": event.id, "submitted_by": submitter.user_id})
+                          "trigger_event_id": event.id, "submitted_by": event.actorid})

@@ -10,6 +10,7 @@ import pytest
 from itpm_common import dlq
 from itpm_common.consumer import ATTEMPT_HEADER, consume_events
 from itpm_common.events import EXCHANGE, CloudEvent, event_type
+from itpm_common.testing import publish_events, wait_for
 from itpm_common.topology import ServiceTopology, declare_all
 
 pytestmark = pytest.mark.integration
@@ -34,26 +35,6 @@ class FlakyService:
             raise RuntimeError("downstream unavailable")
 
 
-def publish(uri: str, ev: CloudEvent) -> None:
-    conn = pika.BlockingConnection(pika.URLParameters(uri))
-    ch = conn.channel()
-    ch.confirm_delivery()
-    ch.exchange_declare(EXCHANGE, "topic", durable=True)
-    ch.basic_publish(EXCHANGE, ev.type, ev.to_json().encode(),
-                     pika.BasicProperties(content_type="application/cloudevents+json",
-                                          delivery_mode=2, message_id=ev.id))
-    conn.close()
-
-
-def wait_for(predicate, timeout=15.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def sample_event() -> CloudEvent:
     return CloudEvent(type=TYPE, source="/itpm/planning", subject="p-1", data={"project_id": "p-1"},
                       unitid="police")
@@ -71,7 +52,7 @@ def test_event_published_before_the_consumer_starts_is_kept(flaky, amqp_vhost_ur
     declare_all(amqp_vhost_uri, [ServiceTopology("flaky", (TYPE,), (200, 400))])
     Recorder.fail = False
     ev = sample_event()
-    publish(amqp_vhost_uri, ev)
+    publish_events(amqp_vhost_uri, ev)
     flaky().start()
     assert wait_for(lambda: [c[0] for c in Recorder.calls] == [ev.id])
 
@@ -81,7 +62,7 @@ def test_failing_handler_is_retried_with_backoff_then_parked_and_replayable(flak
     container = flaky()
     container.start()
     ev = sample_event()
-    publish(amqp_vhost_uri, ev)
+    publish_events(amqp_vhost_uri, ev)
 
     assert wait_for(lambda: len(dlq.list_parked(amqp_vhost_uri, "flaky")) == 1)
     times = [t for _, t in Recorder.calls]
@@ -118,7 +99,7 @@ def test_many_failing_events_at_once_are_each_retried_and_parked_exactly_once(fl
     flaky().start()
     events = [sample_event() for _ in range(10)]
     for ev in events:
-        publish(amqp_vhost_uri, ev)
+        publish_events(amqp_vhost_uri, ev)
     assert wait_for(lambda: len(dlq.list_parked(amqp_vhost_uri, "flaky")) >= 10, timeout=20)
     time.sleep(1.0)  # nothing more may arrive
     parked = dlq.list_parked(amqp_vhost_uri, "flaky")
@@ -135,7 +116,7 @@ def test_deleted_holding_queue_is_recreated_rather_than_losing_the_event(flaky, 
     conn.channel().queue_delete(topo.retry_queue(200))
     conn.close()
     ev = sample_event()
-    publish(amqp_vhost_uri, ev)
+    publish_events(amqp_vhost_uri, ev)
     assert wait_for(lambda: len(dlq.list_parked(amqp_vhost_uri, "flaky")) == 1)
     assert [c[0] for c in Recorder.calls] == [ev.id] * 3
 

@@ -1,6 +1,6 @@
-"""acceptance on its own: what it consumes, its health. The projection's
-behaviour is tested for every projection service in tests/test_projection_services.py,
-the migrations of every service in tests/test_migrations.py."""
+"""acceptance on its own: the events its queue is bound to. Its worker (projection,
+visibility, health) is tested with the other projection services in
+tests/test_projection_services.py, its migrations in tests/test_migrations.py."""
 
 from acceptance.topology import SUBSCRIBES
 from itpm_common.events import event_type
@@ -11,9 +11,3 @@ def test_subscribes_to_the_plan_stage_facts():
                                event_type("review", "PlanReviewOpened"),
                                event_type("planning", "PlanItemDrafted"),
                                event_type("planning", "PlanItemNotIncluded")}
-
-
-def test_health_reports_database_ok(service):
-    health = service().health()
-    assert (health["service"], health["status"], health["database"]) == ("acceptance", "ok", "ok")
-    assert health["outbox_pending"] == 0

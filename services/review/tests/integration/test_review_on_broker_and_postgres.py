@@ -3,14 +3,14 @@
 
 import time
 
-import pika
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import text
 
 from itpm_common.db import make_engine
-from itpm_common.events import EXCHANGE, CloudEvent, event_type
+from itpm_common.events import CloudEvent, event_type
 from itpm_common.migrations import upgrade
+from itpm_common.testing import publish_events, wait_for
 from itpm_common.topology import ServiceTopology, declare_all
 from review.migrate import MIGRATIONS
 from review.service import ReviewService
@@ -28,17 +28,6 @@ def submitted(project_id: str) -> CloudEvent:
         unitid="edu", article="第七条", actorid="edu", actorrole="UNIT")
 
 
-def publish(uri: str, *events: CloudEvent) -> None:
-    conn = pika.BlockingConnection(pika.URLParameters(uri))
-    ch = conn.channel()
-    ch.confirm_delivery()
-    for ev in events:
-        ch.basic_publish(EXCHANGE, ev.type, ev.to_json().encode(),
-                         pika.BasicProperties(content_type="application/cloudevents+json", delivery_mode=2,
-                                              message_id=ev.id))
-    conn.close()
-
-
 @pytest.fixture
 def review(container_factory, amqp_vhost_uri, pg_database_url, identity_keys):
     upgrade(MIGRATIONS, pg_database_url)
@@ -50,18 +39,9 @@ def review(container_factory, amqp_vhost_uri, pg_database_url, identity_keys):
     return config
 
 
-def wait_for(predicate, timeout=15.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def test_duplicate_delivery_opens_one_review_and_emits_once(review, amqp_vhost_uri, pg_database_url, token_for):
     ev = submitted("p-dup")
-    publish(amqp_vhost_uri, ev, ev)
+    publish_events(amqp_vhost_uri, ev, ev)
     engine = make_engine(pg_database_url)
 
     def counts():
