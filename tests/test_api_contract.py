@@ -7,11 +7,22 @@ import pytest
 from marshmallow import Schema, fields, validate
 
 import gateway.schemas as gw
+import gateway.schemas_planning as gwp
 import planning.schemas as planning
 import review.schemas as review
 
 PAIRS = [
     (gw.PlanApplicationSchema, planning.PlanApplicationSchema),
+    (gw.AdHocApplicationSchema, planning.AdHocApplicationSchema),
+    (gwp.CallSchema, planning.CallSchema),
+    (gwp.CloseCallSchema, planning.CloseCallSchema),
+    (gwp.DraftSchema, planning.DraftSchema),
+    (gwp.WithdrawSchema, planning.WithdrawSchema),
+    (gwp.RankingSchema, planning.RankingSchema),
+    (gwp.SpecialReportSchema, planning.SpecialReportSchema),
+    (gwp.CompilePlanSchema, planning.CompilePlanSchema),
+    (gwp.SubmitPlanSchema, planning.SubmitPlanSchema),
+    (gwp.PlanDecisionSchema, planning.PlanDecisionSchema),
     (gw.OpinionSchema, review.OpinionSchema),
     (gw.ConclusionSchema, review.ConclusionSchema),
 ]

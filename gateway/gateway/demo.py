@@ -12,6 +12,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from datetime import datetime, timedelta
+
+from itpm_common.clock import SHANGHAI
 
 import requests
 
@@ -73,12 +76,31 @@ class Demo:
         raise RuntimeError(f"the plan review of {project_id} did not open")
 
 
+def plan_year() -> int:
+    """The demo files for next year's plan, as departments do in autumn."""
+    return datetime.now(SHANGHAI).year + 1
+
+
+def open_call(demo: Demo) -> None:
+    """政务办's call for the plan year, open from a fortnight ago to a month ahead (R-7-5)."""
+    today = datetime.now(SHANGHAI).date()
+    year = plan_year()
+    if demo.as_("zwb").get(f"{demo.base}/api/plan-calls/{year}", timeout=30).status_code == 200:
+        return
+    demo.post("zwb", "/api/plan-calls", {
+        "plan_year": year, "opens_on": (today - timedelta(days=14)).isoformat(),
+        "closes_on": (today + timedelta(days=30)).isoformat(),
+        "notice": f"关于申报{year}年度市级政务信息化项目的通知"}, f"call-{year}")
+    print(f"  政务办发布{year}年度计划申报通知")
+
+
 def application(demo: Demo, login: str, name: str, estimate_fen: int, rank: int) -> dict:
     form = demo.upload(login, f"{name}-申报书.pdf")
     plan = demo.upload(login, f"{name}-项目方案.pdf")
     signer = {"police": "孙建国", "edu": "周文华", "health": "吴卫东"}[login]
     return {
-        "name": name, "plan_year": 2027, "category": "BUILD", "build_kind": "NEW",
+        "name": name, "plan_year": plan_year(), "category": "BUILD", "build_kind": "NEW",
+        "scope": {"budget_unit": True, "budget_funds": True, "system_type": "BUSINESS_SYSTEM"},
         "system": {"new_system_name": name},
         "policy_basis": [{"title": "连云港市“数字政府”建设实施方案", "doc_number": "连政发〔2022〕45号",
                           "level": "市委/市政府"}],
@@ -101,6 +123,7 @@ def application(demo: Demo, login: str, name: str, estimate_fen: int, rank: int)
 
 def run(base_url: str) -> None:
     demo = Demo(base_url)
+    open_call(demo)
     for key, login, name, estimate, rank, stage in PROJECTS:
         project = demo.post(login, "/api/plan-applications", application(demo, login, name, estimate, rank), key)
         print(f"  {project['unit_name']} 申报《{project['name']}》")

@@ -164,7 +164,9 @@ def require_own_uploads(tx_factory, payload: dict, user: CurrentUser, command: s
     """Refuse a form that cites a document the caller's unit did not upload
     with exactly that digest and size: a digest alone would let a unit attach
     another unit's file it has never seen. The refusal is audited."""
-    refs = list(cited_refs(payload.get("documents")))
+    # Every slot of the form, not only ``documents``: superior-funding and requirement files count too.
+    refs = [ref for key, value in payload.items() for ref in cited_refs(value, key)] \
+        if isinstance(payload, dict) else []
     if not refs:
         return
     with tx_factory.read() as session:

@@ -18,6 +18,12 @@ CATEGORIES = ("BUILD", "OM")
 BUILD_KINDS = ("NEW", "UPGRADE", "EXPAND")
 BASIS_LEVELS = ("党中央/国务院", "省委/省政府", "市委/市政府", "国家部委", "省级部门")
 FUNDING_TYPES = ("MUNICIPAL", "SUPERIOR", "OTHER")
+SYSTEM_TYPES = ("EGOV_NETWORK", "BUSINESS_SYSTEM", "RESOURCE_DB", "SECURITY_INFRA", "EGOV_INFRA",
+                "STANDARDS", "SUPPORT", "OTHER")
+PLAN_ORIGINS = ("PLAN", "SUPERIOR_FUNDED")
+ADHOC_ORIGINS = ("ADHOC", "SUPERIOR_FUNDED")
+ADHOC_REASONS = ("SUPERIOR_REQUIREMENT", "WORK_NEED")
+SHARING_LEVELS = ("FULL", "PARTIAL", "NONE")
 DIGEST_RE = r"^sha256:[0-9a-f]{64}$"
 VERDICTS = ("AGREE", "AGREE_WITH_CONDITIONS", "DISAGREE")
 OUTCOMES = ("DRAFT", "NOT_INCLUDED")
@@ -143,8 +149,38 @@ class ApplicationDocumentsSchema(StrictSchema):
     project_plan = fields.Nested(DocumentRefSchema, load_default=None, **_doc("项目方案"))
 
 
-class PlanApplicationSchema(StrictSchema):
-    """年度计划申报（第六条、第七条、第二十条、第三十一条）。"""
+class ScopeSchema(StrictSchema):
+    """适用范围声明（第二条，R-2-1）。"""
+
+    budget_unit = fields.Boolean(required=True, **_doc("申报单位为市级部门预算单位"))
+    budget_funds = fields.Boolean(required=True, **_doc("使用预算资金（含纳入市级预算的上级转移支付）"))
+    system_type = fields.String(required=True, validate=validate.OneOf(SYSTEM_TYPES),
+                                **_doc("政务信息系统类型（第二条所列，OTHER 须说明）"))
+    system_type_note = fields.String(load_default="", validate=validate.Length(max=500), **_doc("类型说明"))
+
+
+class OmStatusSchema(StrictSchema):
+    """运维类项目现有系统的共享与安全情况（§6.1 第 21 项，R-14-8）。"""
+
+    sharing_completeness = fields.String(load_default=None, validate=validate.OneOf(SHARING_LEVELS),
+                                         **_doc("数据共享完整性"))
+    sharing_timeliness = fields.String(load_default=None, validate=validate.OneOf(SHARING_LEVELS),
+                                       **_doc("数据共享及时性"))
+    protection_level = fields.Integer(load_default=None, strict=True, validate=validate.Range(1, 5),
+                                      **_doc("等级保护级别"))
+    last_security_test_on = fields.Date(load_default=None, **_doc("最近一次安全测评日期"))
+    crypto_assessment = fields.String(load_default="", validate=validate.Length(max=500),
+                                      **_doc("密码应用安全性评估情况"))
+
+
+class SuperiorFundingSchema(StrictSchema):
+    amount_fen = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0), **_doc("上级资金（分）"))
+    document = fields.Nested(DocumentRefSchema, load_default=None, **_doc("上级资金文件"))
+    issuer = fields.String(load_default="", validate=validate.Length(max=200), **_doc("安排经费的上级部门"))
+
+
+class ApplicationContentSchema(StrictSchema):
+    """年度计划申报与追加申请共有的内容（§6.1）。"""
 
     name = fields.String(required=True, validate=validate.Length(min=2, max=200), **_doc("项目名称"))
     plan_year = fields.Integer(required=True, strict=True, validate=validate.Range(2020, 2100), **_doc("计划年度"))
@@ -165,10 +201,34 @@ class PlanApplicationSchema(StrictSchema):
     security_solution = fields.String(load_default="", validate=validate.Length(max=5000), **_doc("信息安全解决方案"))
     flags = fields.Nested(FlagsSchema, load_default=dict)
     internal_review = fields.Nested(InternalReviewSchema, load_default=None, **_doc("单位内部审核"))
-    rank = fields.Integer(load_default=None, strict=True, **_doc("本单位同类项目排序"))
     documents = fields.Nested(ApplicationDocumentsSchema, load_default=dict)
     truthfulness_declared_by = fields.String(load_default=None, validate=validate.Length(max=50),
                                              **_doc("真实性声明人"))
+    scope = fields.Nested(ScopeSchema, load_default=None, **_doc("适用范围声明（第二条）"))
+    om_status = fields.Nested(OmStatusSchema, load_default=None, **_doc("运维类：现有系统共享与安全情况"))
+    superior_funding = fields.Nested(SuperiorFundingSchema, load_default=None, **_doc("上级部门安排的经费"))
+
+
+class PlanApplicationSchema(ApplicationContentSchema):
+    """年度计划申报（第二条、第六条、第七条、第二十条、第三十一条）。"""
+
+    project_id = fields.String(load_default=None, validate=validate.Length(min=1, max=36),
+                               **_doc("提交本单位的草稿或被退回的申报（作为新版本）；新申报不填"))
+    origin = fields.String(load_default="PLAN", validate=validate.OneOf(PLAN_ORIGINS),
+                           **_doc("PLAN，或由上级部门安排全部或部分经费的 SUPERIOR_FUNDED"))
+    rank = fields.Integer(load_default=None, strict=True, **_doc("本单位同类项目排序"))
+
+
+class AdHocApplicationSchema(ApplicationContentSchema):
+    """追加项目申请（第九条）：不受申报期限制，不填排序。"""
+
+    project_id = fields.String(load_default=None, validate=validate.Length(min=1, max=36),
+                               **_doc("提交草稿，或在联审开始前修改本单位的追加申请"))
+    origin = fields.String(load_default=None, validate=validate.OneOf(ADHOC_ORIGINS),
+                           **_doc("ADHOC（追加）或 SUPERIOR_FUNDED（上级安排经费）"))
+    adhoc_reason = fields.String(load_default=None, validate=validate.OneOf(ADHOC_REASONS),
+                                 **_doc("上级要求或工作需要"))
+    requirement_document = fields.Nested(DocumentRefSchema, load_default=None, **_doc("上级要求文件"))
 
 
 class ProjectSchema(LenientSchema):
@@ -183,6 +243,11 @@ class ProjectSchema(LenientSchema):
     state = fields.String(**_doc("项目主状态（rules.md §3.2）"))
     estimate_fen = fields.Integer()
     classified = fields.Boolean()
+    rank = fields.Integer(allow_none=True, **_doc("本单位同类项目当前排序"))
+    current_version_no = fields.Integer(**_doc("已提交的申报版本数"))
+    returned_reason = fields.String(allow_none=True, **_doc("被退回修改的理由"))
+    adhoc_reason = fields.String(allow_none=True)
+    superior_funding_fen = fields.Integer()
     version = fields.Integer(**_doc("乐观并发版本号"))
     created_at = fields.DateTime()
     updated_at = fields.DateTime()

@@ -11,6 +11,7 @@ def suite(tmp_path_factory):
     vhost, uri = create_vhost("itpm_e2e")
     running = start_suite(tmp_path_factory.mktemp("suite"), uri)
     try:
+        running.open_call(2027)
         yield running
     finally:
         running.run_script("stop", timeout=120)

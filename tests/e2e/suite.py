@@ -8,9 +8,12 @@ import subprocess
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import requests
+
+from itpm_common.clock import SHANGHAI
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "Demo@2026"
@@ -33,6 +36,15 @@ class Suite:
     def run_script(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
         return subprocess.run([str(REPO / "scripts/run.sh"), *args], env=self.env, cwd=REPO,
                               capture_output=True, text=True, timeout=timeout)
+
+    def open_call(self, plan_year: int, days_before: int = 1, days_after: int = 30) -> dict:
+        """政务办 opens the call of a plan year around today (R-7-5): every application needs one."""
+        today = datetime.now(SHANGHAI).date()
+        resp = self.login("zwb").post("/api/plan-calls", json={
+            "plan_year": plan_year, "opens_on": (today - timedelta(days=days_before)).isoformat(),
+            "closes_on": (today + timedelta(days=days_after)).isoformat()})
+        assert resp.status_code == 201, resp.text
+        return resp.json()
 
     def login(self, username: str) -> Client:
         resp = requests.post(f"{self.base_url}/api/auth/login",

@@ -36,19 +36,33 @@ def projection_table(metadata: MetaData) -> Table:
     return Table("project_projection", metadata, *projection_columns())
 
 
-# Which main state (rules.md §3.2) each planning/review fact implies.
+# Which main state (rules.md §3.2) each planning/review/funds fact implies; a
+# callable decides from the payload where one event type leads to two states.
 STATE_AFTER = {
     "PlanApplicationSubmitted": "PLAN_APPLIED",
     "PlanApplicationWithdrawn": "DRAFT",
     "PlanReviewOpened": "PLAN_UNDER_REVIEW",
+    "PlanReviewReturned": "DRAFT",
     "PlanItemDrafted": "PLAN_DRAFTED",
     "PlanItemNotIncluded": "NOT_INCLUDED",
+    "PlanItemApproved": "PLANNED",
+    "AdHocApplicationSubmitted": "ADHOC_APPLIED",
+    "FundingConfirmed": lambda data: "ADHOC_FUNDING_CONFIRMED" if data.get("path") == "ADHOC" else None,
+    "JointReviewOpened": "ADHOC_UNDER_REVIEW",
+    "JointReviewConcluded": lambda data: {"PASS": "ADHOC_CLEARED", "FAIL": "ADHOC_REJECTED"}.get(data.get("outcome")),
 }
 
 # Lifecycle order (rules.md §3.1) breaks ties between events stamped with the
 # same instant, as happens under a fixed clock.
-LIFECYCLE = ("DRAFT", "PLAN_APPLIED", "PLAN_UNDER_REVIEW", "PLAN_DRAFTED", "NOT_INCLUDED", "PLANNED")
+LIFECYCLE = ("DRAFT", "PLAN_APPLIED", "PLAN_UNDER_REVIEW", "PLAN_DRAFTED", "NOT_INCLUDED", "PLANNED",
+             "ADHOC_APPLIED", "ADHOC_FUNDING_CONFIRMED", "ADHOC_UNDER_REVIEW", "ADHOC_CLEARED", "ADHOC_REJECTED")
 _RANK = {state: i for i, state in enumerate(LIFECYCLE)}
+
+
+def state_after(event: CloudEvent) -> str | None:
+    rule = STATE_AFTER.get(event.name)
+    return rule(event.data or {}) if callable(rule) else rule
+
 
 # Facts about the project itself; filled whenever still unknown, whatever the order.
 _FACTS = ("name", "category", "plan_year", "classified")
@@ -67,7 +81,7 @@ def apply(session, table: Table, event: CloudEvent, now) -> None:
     if not event.subject:
         return
     data = event.data or {}
-    state = STATE_AFTER.get(event.name)
+    state = state_after(event)
     unit_id = event.unitid or data.get("unit_id") or ""
     facts = {key: data[key] for key in _FACTS if data.get(key) is not None}
     # Locked: two workers applying events of one project at once must not both

@@ -9,9 +9,10 @@ from sqlalchemy import MetaData, select
 from sqlalchemy.orm import Session
 
 from itpm_common.events import CloudEvent, event_type
-from itpm_common.projection import STATE_AFTER, apply, projection_table
+from itpm_common.projection import STATE_AFTER, apply, projection_table, state_after
 
-SERVICE_OF = {"PlanReviewOpened": "review"}
+SERVICE_OF = {"PlanReviewOpened": "review", "PlanReviewReturned": "review", "JointReviewOpened": "review",
+              "JointReviewConcluded": "review", "FundingConfirmed": "funds"}
 
 
 @pytest.fixture
@@ -68,19 +69,37 @@ def test_event_without_subject_is_ignored(engine, table, project):
         assert conn.execute(select(table)).first() is None
 
 
-@pytest.mark.parametrize(("name", "state"), sorted(STATE_AFTER.items()))
-def test_state_after_each_planning_fact(project, name, state):
+FIXED_STATES = {
+    "PlanApplicationSubmitted": "PLAN_APPLIED",
+    "PlanApplicationWithdrawn": "DRAFT",
+    "PlanReviewOpened": "PLAN_UNDER_REVIEW",
+    "PlanReviewReturned": "DRAFT",
+    "PlanItemDrafted": "PLAN_DRAFTED",
+    "PlanItemNotIncluded": "NOT_INCLUDED",
+    "PlanItemApproved": "PLANNED",
+    "AdHocApplicationSubmitted": "ADHOC_APPLIED",
+    "JointReviewOpened": "ADHOC_UNDER_REVIEW",
+}
+
+
+@pytest.mark.parametrize(("name", "state"), sorted(FIXED_STATES.items()))
+def test_state_after_each_fact(project, name, state):
     assert project(fact(name, "2024-10-10T15:00:00+08:00"))["state"] == state
 
 
+@pytest.mark.parametrize(("name", "data", "state"), [
+    ("FundingConfirmed", {"path": "ADHOC"}, "ADHOC_FUNDING_CONFIRMED"),
+    ("FundingConfirmed", {"path": "PLAN"}, None),     # a plan project's confirmation (R-9-8) moves nothing
+    ("JointReviewConcluded", {"outcome": "PASS"}, "ADHOC_CLEARED"),
+    ("JointReviewConcluded", {"outcome": "FAIL"}, "ADHOC_REJECTED"),
+])
+def test_state_after_depends_on_the_payload(project, name, data, state):
+    assert project(fact(name, "2024-10-10T15:00:00+08:00", **data))["state"] == state
+
+
 def test_state_after_table():
-    assert STATE_AFTER == {
-        "PlanApplicationSubmitted": "PLAN_APPLIED",
-        "PlanApplicationWithdrawn": "DRAFT",
-        "PlanReviewOpened": "PLAN_UNDER_REVIEW",
-        "PlanItemDrafted": "PLAN_DRAFTED",
-        "PlanItemNotIncluded": "NOT_INCLUDED",
-    }
+    assert {k: v for k, v in STATE_AFTER.items() if not callable(v)} == FIXED_STATES
+    assert state_after(fact("PlanCallOpened", "2024-10-10T15:00:00+08:00")) is None
 
 
 def test_newer_event_updates_state_and_last_event(project, fixed_now):

@@ -146,3 +146,109 @@ def rank_duplicate(rank: int, category: str, taken: set[int]) -> Refusal | None:
                                  "同一类别内排序不得重复",
                        details={"rank": rank, "category": category, "taken": sorted(taken)})
     return None
+
+
+def check_art2(app: dict) -> list[Violation]:
+    """R-2-1: only a municipal budget unit's project paid from budget funds is registered here."""
+    scope = app.get("scope")
+    if scope is None:
+        return [Violation("E02-OUT-OF-SCOPE", "R-2-1", "第二条",
+                          "须声明项目属于市级部门预算单位使用预算资金建设的政务信息系统", "scope")]
+    missing = []
+    if not scope["budget_unit"]:
+        missing.append("申报单位须为市级部门预算单位")
+    if not scope["budget_funds"]:
+        missing.append("项目须使用预算资金（含纳入市级预算的上级转移支付资金）")
+    if scope["system_type"] == "OTHER" and _blank(scope.get("system_type_note")):
+        missing.append("“其他”类型须说明其属于政务信息系统定义和范围的理由")
+    if missing:
+        return [Violation("E02-OUT-OF-SCOPE", "R-2-1", "第二条",
+                          "不属于本办法适用范围：" + "；".join(missing), "scope")]
+    return []
+
+
+OM_STATUS_ITEMS = {
+    "sharing_completeness": "数据共享完整性",
+    "sharing_timeliness": "数据共享及时性",
+    "protection_level": "等级保护级别",
+    "last_security_test_on": "最近一次安全测评日期",
+    "crypto_assessment": "密码应用安全性评估情况",
+}
+
+
+def check_om_status(app: dict) -> list[Violation]:
+    """§6.1 item 21 (R-14-8): an O&M application records the running system's sharing and security."""
+    if app["category"] != "OM":
+        return []
+    status = app.get("om_status") or {}
+    missing = [zh for key, zh in OM_STATUS_ITEMS.items() if status.get(key) in (None, "")]
+    if missing:
+        return [Violation("E14-BASIS-NOT-RECORDED", "R-14-8", "第十四条",
+                          f"运维类申报须填报现有系统的共享与安全情况，缺少：{'、'.join(missing)}", "om_status")]
+    return []
+
+
+def check_superior_funding(app: dict) -> list[Violation]:
+    """R-9-1(b): superior funding is documented, with an amount above zero."""
+    if app.get("origin") != "SUPERIOR_FUNDED":
+        return []
+    funding = app.get("superior_funding") or {}
+    if not funding.get("document") or not funding.get("amount_fen"):
+        return [Violation("E09-SUPERIOR-DOC-MISSING", "R-9-1", "第九条",
+                          "上级部门安排经费的项目须上传上级资金文件并填报大于零的上级资金金额",
+                          "superior_funding")]
+    if funding["amount_fen"] > app["estimate_fen"] > 0:
+        return [Violation("E09-SUPERIOR-DOC-MISSING", "R-9-1", "第九条",
+                          "上级资金金额不能超过项目投资估算", "superior_funding.amount_fen")]
+    return []
+
+
+def check_adhoc_eligibility(app: dict) -> list[Violation]:
+    """R-9-1: an ad-hoc application names why it is outside the plan, or shows superior funding."""
+    origin = app.get("origin")
+    if origin is None or (origin == "ADHOC" and not app.get("adhoc_reason")):
+        return [Violation("E09-REASON-MISSING", "R-9-1", "第九条",
+                          "追加项目须说明原因：上级要求或工作需要；或注明由上级部门安排经费", "adhoc_reason")]
+    if origin == "ADHOC" and app["adhoc_reason"] == "SUPERIOR_REQUIREMENT" and not app.get("requirement_document"):
+        return [Violation("E09-SUPERIOR-DOC-MISSING", "R-9-1", "第九条",
+                          "因上级要求追加的项目须上传上级要求文件", "requirement_document")]
+    return check_superior_funding(app)
+
+
+def check_plan_submission(app: dict) -> list[Violation]:
+    """T01's content checks: §6.1 in full."""
+    return (check_art2(app) + check_art6(app) + check_art7(app) + check_art20(app) + check_om_status(app)
+            + check_superior_funding(app) + check_art31(app))
+
+
+def check_adhoc_submission(app: dict) -> list[Violation]:
+    """T10's content checks: §6.1 without the rank, plus §6.2."""
+    art7 = [v for v in check_art7({**app, "rank": 1})]
+    return (check_adhoc_eligibility(app) + check_art2(app) + check_art6(app) + art7 + check_art20(app)
+            + check_om_status(app) + check_art31(app))
+
+
+def check_call_window(call, received_on) -> Refusal | None:
+    """R-7-5: inside the window 政务办 set, its last day included to 24:00; a closed call is closed."""
+    if call is None:
+        return Refusal(code="E07-CALL-WINDOW-CLOSED", rule="R-7-5", article="第七条",
+                       reason_zh="该年度尚未发布年度计划申报通知，不能申报；确需建设的可按第九条申请追加",
+                       details={"received_on": received_on.isoformat(), "adhoc_path": "第九条"})
+    window = {"opens_on": call.opens_on.isoformat(), "closes_on": call.closes_on.isoformat(),
+              "received_on": received_on.isoformat(), "status": call.status, "adhoc_path": "第九条"}
+    if call.status != "OPEN" or not call.opens_on <= received_on <= call.closes_on:
+        return Refusal(code="E07-CALL-WINDOW-CLOSED", rule="R-7-5", article="第七条",
+                       reason_zh=f"{call.plan_year} 年度计划申报时间为 {call.opens_on.isoformat()} 至 "
+                                 f"{call.closes_on.isoformat()}（含当日），当前不在申报期内；"
+                                 "确需建设的可按第九条申请追加",
+                       details=window)
+    return None
+
+
+def compacted_ranks(ranked: list[tuple[str, int]]) -> list[tuple[str, int, int]]:
+    """R-7-3 [I]: at call close gaps are closed, order kept. Returns (project, old, new) for changed ranks."""
+    out = []
+    for new, (project_id, old) in enumerate(sorted(ranked, key=lambda pr: pr[1]), start=1):
+        if new != old:
+            out.append((project_id, old, new))
+    return out

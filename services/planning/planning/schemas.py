@@ -14,6 +14,13 @@ CATEGORIES = ("BUILD", "OM")
 BUILD_KINDS = ("NEW", "UPGRADE", "EXPAND")
 BASIS_LEVELS = ("党中央/国务院", "省委/省政府", "市委/市政府", "国家部委", "省级部门")
 FUNDING_TYPES = ("MUNICIPAL", "SUPERIOR", "OTHER")
+# Art 2's list is introduced by 主要包括: illustrative, so OTHER is allowed with a description.
+SYSTEM_TYPES = ("EGOV_NETWORK", "BUSINESS_SYSTEM", "RESOURCE_DB", "SECURITY_INFRA", "EGOV_INFRA",
+                "STANDARDS", "SUPPORT", "OTHER")
+PLAN_ORIGINS = ("PLAN", "SUPERIOR_FUNDED")
+ADHOC_ORIGINS = ("ADHOC", "SUPERIOR_FUNDED")
+ADHOC_REASONS = ("SUPERIOR_REQUIREMENT", "WORK_NEED")
+SHARING_LEVELS = ("FULL", "PARTIAL", "NONE")
 DIGEST_RE = r"^sha256:[0-9a-f]{64}$"
 
 
@@ -72,7 +79,34 @@ class DocumentsSchema(StrictSchema):
     project_plan = fields.Nested(DocumentRefSchema, load_default=None)
 
 
-class PlanApplicationSchema(StrictSchema):
+class ScopeSchema(StrictSchema):
+    """R-2-1: a municipal budget unit's project paid from budget funds, of a 政务信息系统 type."""
+
+    budget_unit = fields.Boolean(required=True)
+    budget_funds = fields.Boolean(required=True)
+    system_type = fields.String(required=True, validate=validate.OneOf(SYSTEM_TYPES))
+    system_type_note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class OmStatusSchema(StrictSchema):
+    """§6.1 item 21: an O&M application states how the running system shares and is secured."""
+
+    sharing_completeness = fields.String(load_default=None, validate=validate.OneOf(SHARING_LEVELS))
+    sharing_timeliness = fields.String(load_default=None, validate=validate.OneOf(SHARING_LEVELS))
+    protection_level = fields.Integer(load_default=None, strict=True, validate=validate.Range(1, 5))
+    last_security_test_on = fields.Date(load_default=None)
+    crypto_assessment = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class SuperiorFundingSchema(StrictSchema):
+    amount_fen = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0))
+    document = fields.Nested(DocumentRefSchema, load_default=None)
+    issuer = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class ApplicationContentSchema(StrictSchema):
+    """What a plan and an ad-hoc application share (§6.1 items 1–16, 18–21)."""
+
     name = fields.String(required=True, validate=validate.Length(min=2, max=200))
     plan_year = fields.Integer(required=True, strict=True, validate=validate.Range(2020, 2100))
     category = fields.String(load_default=None, validate=validate.OneOf(CATEGORIES))
@@ -91,9 +125,95 @@ class PlanApplicationSchema(StrictSchema):
     security_solution = fields.String(load_default="", validate=validate.Length(max=5000))
     flags = fields.Nested(FlagsSchema, load_default=lambda: FlagsSchema().load({}))
     internal_review = fields.Nested(InternalReviewSchema, load_default=None)
-    rank = fields.Integer(load_default=None, strict=True)
     documents = fields.Nested(DocumentsSchema, load_default=lambda: {})
     truthfulness_declared_by = fields.String(load_default=None, validate=validate.Length(max=50))
+    scope = fields.Nested(ScopeSchema, load_default=None)
+    om_status = fields.Nested(OmStatusSchema, load_default=None)
+    superior_funding = fields.Nested(SuperiorFundingSchema, load_default=None)
+
+
+class PlanApplicationSchema(ApplicationContentSchema):
+    """T01. ``project_id`` names the department's draft or returned application to submit as a new version."""
+
+    project_id = fields.String(load_default=None, validate=validate.Length(min=1, max=36))
+    origin = fields.String(load_default="PLAN", validate=validate.OneOf(PLAN_ORIGINS))
+    rank = fields.Integer(load_default=None, strict=True)
+
+
+class AdHocApplicationSchema(ApplicationContentSchema):
+    """T10: outside the annual plan (Art 9); no rank and no call window (§6.2)."""
+
+    project_id = fields.String(load_default=None, validate=validate.Length(min=1, max=36))
+    origin = fields.String(load_default=None, validate=validate.OneOf(ADHOC_ORIGINS))
+    adhoc_reason = fields.String(load_default=None, validate=validate.OneOf(ADHOC_REASONS))
+    requirement_document = fields.Nested(DocumentRefSchema, load_default=None)
+
+
+class DraftSchema(StrictSchema):
+    """A draft keeps whatever the department has typed so far; only the name and year are needed."""
+
+    project_id = fields.String(load_default=None, validate=validate.Length(min=1, max=36))
+    kind = fields.String(load_default="PLAN", validate=validate.OneOf(("PLAN", "ADHOC")))
+    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    plan_year = fields.Integer(required=True, strict=True, validate=validate.Range(2020, 2100))
+    category = fields.String(load_default=None, validate=validate.OneOf(CATEGORIES))
+    content = fields.Dict(load_default=dict)
+
+
+class CallSchema(StrictSchema):
+    plan_year = fields.Integer(required=True, strict=True, validate=validate.Range(2020, 2100))
+    opens_on = fields.Date(required=True)
+    closes_on = fields.Date(required=True)
+    notice = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class CloseCallSchema(StrictSchema):
+    expected_version = fields.Integer(load_default=None, strict=True)
+
+
+class WithdrawSchema(StrictSchema):
+    reason = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class RankingSchema(StrictSchema):
+    """R-7-3: the department's whole order for one year and category, most urgent first."""
+
+    plan_year = fields.Integer(required=True, strict=True, validate=validate.Range(2020, 2100))
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    order = fields.List(fields.String(validate=validate.Length(min=1, max=36)), required=True,
+                        validate=validate.Length(min=1, max=500))
+
+
+class SpecialReportSchema(StrictSchema):
+    reference = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    reported_on = fields.Date(required=True)
+    summary = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class CompilePlanSchema(StrictSchema):
+    """政务办's draft: each section's order, most important first; omitted sections keep the default order."""
+
+    title = fields.String(load_default=None, validate=validate.Length(min=2, max=200))
+    build_order = fields.List(fields.String(validate=validate.Length(min=1, max=36)), load_default=None)
+    om_order = fields.List(fields.String(validate=validate.Length(min=1, max=36)), load_default=None)
+
+
+class SubmitPlanSchema(StrictSchema):
+    expected_version = fields.Integer(load_default=None, strict=True)
+
+
+class StrikeSchema(StrictSchema):
+    project_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class PlanDecisionSchema(StrictSchema):
+    """The leading group's decision on a submitted plan version (T07, T08, R-8-5)."""
+
+    document_number = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+    struck = fields.List(fields.Nested(StrikeSchema), load_default=list)
+    expected_version = fields.Integer(load_default=None, strict=True)
 
 
 class ProjectSchema(StrictSchema):
@@ -108,6 +228,11 @@ class ProjectSchema(StrictSchema):
     state = fields.String()
     estimate_fen = fields.Integer()
     classified = fields.Boolean()
+    rank = fields.Integer(allow_none=True)
+    current_version_no = fields.Integer()
+    returned_reason = fields.String(allow_none=True)
+    adhoc_reason = fields.String(allow_none=True)
+    superior_funding_fen = fields.Integer()
     version = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()

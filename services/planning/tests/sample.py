@@ -27,7 +27,25 @@ _VALID = {
     "rank": 1,
     "documents": {"application_form": _DOC, "project_plan": {**_DOC, "filename": "项目方案.pdf"}},
     "truthfulness_declared_by": "孙局长",
+    "scope": {"budget_unit": True, "budget_funds": True, "system_type": "BUSINESS_SYSTEM"},
 }
+
+# §6.1 item 21: what an O&M application states about the running system.
+OM_STATUS = {"sharing_completeness": "FULL", "sharing_timeliness": "FULL", "protection_level": 3,
+             "last_security_test_on": "2026-05-20", "crypto_assessment": "2026 年密评通过"}
+
+
+def om_application(**changes) -> dict:
+    """A valid O&M application of an existing system."""
+    return valid_application(**{"category": "OM", "build_kind": None, "system": {"existing_system_id": "SYS-0042"},
+                                "name": "警务大数据平台运维", "om_status": dict(OM_STATUS), **changes})
+
+
+def adhoc_application(**changes) -> dict:
+    """A valid Art 9 application: work need, no rank (§6.2)."""
+    app = valid_application(**{"name": "疫情应急指挥系统", "origin": "ADHOC", "adhoc_reason": "WORK_NEED", **changes})
+    app.pop("rank", None)
+    return app
 
 
 def valid_application(**changes) -> dict:

@@ -3,6 +3,7 @@ leaves through the outbox as a CloudEvent, exactly once, with its audit record."
 
 import json
 import time
+from datetime import date, datetime
 from pathlib import Path
 
 import pika
@@ -10,10 +11,12 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from itpm_common import audit
+from itpm_common.clock import SHANGHAI
 from itpm_common.db import make_engine
 from itpm_common.errors import Refusal
 from itpm_common.events import EXCHANGE, CloudEvent, event_type
 from itpm_common.migrations import upgrade
+from planning.models import PlanCall
 from planning.service import PlanningService
 
 pytestmark = pytest.mark.integration
@@ -54,6 +57,11 @@ def watcher(amqp_vhost_uri):
 @pytest.fixture
 def planning(container_factory, amqp_vhost_uri, pg_database_url, identity_keys):
     upgrade(MIGRATIONS, pg_database_url)
+    # The call for the sample's plan year, wide open: these tests are about delivery, not the window (R-7-5).
+    with make_engine(pg_database_url).begin() as conn:
+        conn.execute(PlanCall.__table__.insert().values(
+            plan_year=2027, opens_on=date(2020, 1, 1), closes_on=date(2099, 12, 31), status="OPEN",
+            opened_by="zwb", opened_at=datetime.now(SHANGHAI), version=1))
     config = {"AMQP_URI": amqp_vhost_uri, "DATABASE_URL": pg_database_url,
               "IDENTITY_PUBLIC_KEY_FILE": str(identity_keys[1]), "ACCEPT": ["json", "cloudevents"],
               "EVENT_RETRY_DELAYS_MS": "100,200"}

@@ -5,7 +5,7 @@ only the broker is absent."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -29,12 +29,32 @@ USERS = {
     **DEMO_IDENTITIES,
     "BM": Identity("bm", "吴保密", "BM", "bm", "市国家保密局"),
     "JL": Identity("jl", "郑监理", "JL", "jl-co", "某工程监理公司"),
+    "LG": Identity("lg", "周组长", "LG", "lg", "市政务信息化工作领导小组"),
+    "LGO": Identity("lgo", "冯秘书", "LGO", "lgo", "市政务信息化工作领导小组办公室"),
 }
 
 
 @pytest.fixture
 def db_url(tmp_path):
     return migrated_sqlite(tmp_path, "planning", MIGRATIONS)
+
+
+# The calls of the plan years the sample applications are for; NOW falls inside them.
+CALL_WINDOW = {"opens_on": date(2026, 9, 1), "closes_on": date(2026, 9, 30)}
+
+
+@pytest.fixture(autouse=True)
+def call_2027(provider):
+    """Applications need an open call (R-7-5); tests of the call itself use other years. Inserted as a
+    fixture's row, not through the command, so the tests' event and audit counts see only their own."""
+    from planning.models import PlanCall
+
+    with provider.engine.begin() as conn:
+        for year in (2027, 2028):
+            conn.execute(PlanCall.__table__.insert().values(
+                plan_year=year, status="OPEN", notice=None, opened_by="zwb", opened_at=NOW, version=1,
+                **CALL_WINDOW))
+    return CALL_WINDOW
 
 
 @pytest.fixture

@@ -31,7 +31,9 @@ def submit(as_, application):
 def om_changes():
     # O&M has no build kind and concerns a system that already exists (§6.1 items 3, 4).
     return {"category": "OM", "build_kind": None, "system": {"existing_system_id": "SYS-0042"},
-            "name": "警务大数据平台运维"}
+            "name": "警务大数据平台运维", "om_status": {
+                "sharing_completeness": "FULL", "sharing_timeliness": "FULL", "protection_level": 3,
+                "last_security_test_on": "2026-05-20", "crypto_assessment": "2026 年密评通过"}}
 
 
 # ------------------------------------------------------- T01 submission
@@ -55,7 +57,8 @@ def test_r_7_6_unit_submits_its_plan_application(submit, as_, db, users):
     assert event["data"] == {"project_id": out["id"], "name": "智慧警务大数据平台", "category": "BUILD",
                              "plan_year": 2027, "unit_id": "police", "unit_name": "市公安局",
                              "state": "PLAN_APPLIED", "rank": 1, "estimate_fen": 100_000_000,
-                             "version_no": 1, "classified": False}
+                             "version_no": 1, "classified": False, "origin": "PLAN",
+                             "superior_funding_fen": 0}
     assert (event["unitid"], event["actorid"], event["actorrole"], event["article"]) == (
         "police", police.user_id, "UNIT", "第七条")
     assert event["visibility"] == "internal" and event["time"] == SUBMITTED_AT
@@ -64,7 +67,7 @@ def test_r_7_6_unit_submits_its_plan_application(submit, as_, db, users):
     assert (entry["action"], entry["outcome"], entry["article"], entry["code"]) == (
         "submit_plan_application", "ACCEPTED", "第七条", None)
     assert (entry["project_id"], entry["actor_id"], entry["actor_role"]) == (out["id"], police.user_id, "UNIT")
-    assert entry["details"] == {"version_no": 1}
+    assert entry["details"] == {"version_no": 1, "origin": "PLAN"}
     assert (db.count("projects"), db.count("plan_applications")) == (1, 1)
 
 
@@ -395,7 +398,8 @@ def test_r_8_a_draft_conclusion_puts_the_item_in_the_draft_plan(submit, as_, db,
     assert event["subject"] == project["id"]
     assert event["data"] == {"project_id": project["id"], "name": "智慧警务大数据平台", "category": "BUILD",
                              "plan_year": 2027, "unit_id": "police", "unit_name": "市公安局",
-                             "state": "PLAN_DRAFTED", "review_id": "r-1",
+                             "state": "PLAN_DRAFTED", "review_id": "r-1", "origin": "PLAN",
+                             "classified": False, "decided_by": "ZWB",
                              "opinion": "经联审，同意列入年度建设计划草案"}
     assert (event["article"], event["unitid"], event["actorid"], event["actorrole"]) == (
         "第八条", "police", users["ZWB"].user_id, "ZWB")
