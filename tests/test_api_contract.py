@@ -6,6 +6,8 @@ API cannot drift from what the services accept."""
 import pytest
 from marshmallow import Schema, fields, validate
 
+import funds.schemas as funds
+import gateway.routes_funds as gw_funds
 import gateway.schemas as gw
 import planning.schemas as planning
 import review.schemas as review
@@ -14,6 +16,7 @@ PAIRS = [
     (gw.PlanApplicationSchema, planning.PlanApplicationSchema),
     (gw.OpinionSchema, review.OpinionSchema),
     (gw.ConclusionSchema, review.ConclusionSchema),
+    (gw_funds.FundingConfirmationSchema, funds.ConfirmationSchema),
 ]
 
 
