@@ -6,6 +6,8 @@ API cannot drift from what the services accept."""
 import pytest
 from marshmallow import Schema, fields, validate
 
+import funds.schemas as funds
+import gateway.routes_funds as gw_funds
 import gateway.schemas as gw
 import gateway.schemas_planning as gwp
 import planning.schemas as planning
@@ -25,6 +27,7 @@ PAIRS = [
     (gwp.PlanDecisionSchema, planning.PlanDecisionSchema),
     (gw.OpinionSchema, review.OpinionSchema),
     (gw.ConclusionSchema, review.ConclusionSchema),
+    (gw_funds.FundingConfirmationSchema, funds.ConfirmationSchema),
 ]
 
 

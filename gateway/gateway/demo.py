@@ -14,9 +14,9 @@ import sys
 import time
 from datetime import datetime, timedelta
 
-from itpm_common.clock import SHANGHAI
-
 import requests
+
+from itpm_common.clock import SHANGHAI
 
 from .seed import DEMO_PASSWORD
 

@@ -15,7 +15,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from . import schemas
+from . import routes_funds, schemas
 from .http import IDEMPOTENCY_HEADER, JSON_MIMETYPE, routes_of
 
 TITLE = "市级信息化项目管理系统 API"
@@ -28,6 +28,7 @@ TAGS = [
     {"name": "追加项目", "description": "追加与上级安排经费的项目、向市政府专题报告（第九条）"},
     {"name": "项目", "description": "项目查询与时间线"},
     {"name": "论证", "description": "计划论证（联审）：论证意见与联审结论（第八条）"},
+    *routes_funds.TAGS,
     {"name": "系统", "description": "运行状态、接口文档、门户"},
 ]
 

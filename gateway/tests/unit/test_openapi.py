@@ -45,6 +45,9 @@ def test_every_route_is_documented_and_nothing_else(document):
                          ("/api/projects/{project_id}/review", "get"),
                          ("/api/projects/{project_id}/review/opinions", "post"),
                          ("/api/projects/{project_id}/review/conclusion", "post"), ("/api/reviews", "get"),
+                         ("/api/projects/{project_id}/funding-confirmation", "post"),
+                         ("/api/projects/{project_id}/funding", "get"), ("/api/funding-requests", "get"),
+                         ("/api/projects/{project_id}/plan-listing", "get"),
                          ("/health", "get"), ("/api/openapi.json", "get"), ("/api/docs", "get")]:
         assert (path, method) in documented
 
