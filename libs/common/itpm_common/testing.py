@@ -37,6 +37,8 @@ DEMO_IDENTITIES = {
     "GX": Identity("gx", "刘工信", "GX", "gx", "市工业和信息化局"),
     "CZ": Identity("cz", "陈财政", "CZ", "cz", "市财政局"),
     "SJ": Identity("sj", "周审计", "SJ", "sj", "市审计局"),
+    "LG": Identity("lg", "周组长", "LG", "lg", "市政务信息化工作领导小组"),
+    "LGO": Identity("lgo", "冯秘书", "LGO", "lgo", "市政务信息化工作领导小组办公室"),
 }
 
 

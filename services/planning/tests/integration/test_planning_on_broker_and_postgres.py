@@ -16,6 +16,7 @@ from itpm_common.db import make_engine
 from itpm_common.errors import Refusal
 from itpm_common.events import EXCHANGE, CloudEvent, event_type
 from itpm_common.migrations import upgrade
+from itpm_common.testing import publish_events, wait_for
 from planning.models import PlanCall
 from planning.service import PlanningService
 
@@ -141,4 +142,46 @@ def test_two_identical_applications_at_once_make_one_project(planning, token_for
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM projects").scalar() == 1
         assert conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar() == 1
+    engine.dispose()
+
+
+def _review_event(name, project_id, **data):
+    return CloudEvent(type=event_type("review", name), source="/itpm/review", subject=project_id,
+                      data={"review_id": f"r-{project_id}", "project_id": project_id, "version_no": 1, **data},
+                      unitid="police", article="第八条", actorid="zwb", actorrole="ZWB")
+
+
+def test_two_leading_group_approvals_at_once_approve_the_plan_once(planning, token_for, pg_database_url,
+                                                                   application, amqp_vhost_uri):
+    """R-0-2 / R-8-3: two officials deciding the same plan at once; one wins, one is refused."""
+    import eventlet
+
+    with ClusterRpcProxy(planning, context_data={"identity": token_for("UNIT")}) as rpc:
+        project = rpc.planning.submit_plan_application(application(), idempotency_key="p-1")
+    publish_events(amqp_vhost_uri, _review_event("PlanReviewOpened", project["id"]),
+                   _review_event("PlanReviewConcluded", project["id"], outcome="DRAFT",
+                                 consolidated_opinion="同意列入"))
+    with ClusterRpcProxy(planning, context_data={"identity": token_for("UNIT")}) as rpc:
+        assert wait_for(lambda: rpc.planning.get_project(project["id"])["state"] == "PLAN_DRAFTED")
+    with ClusterRpcProxy(planning, context_data={"identity": token_for("ZWB")}) as rpc:
+        rpc.planning.compile_annual_plan(2027, {}, idempotency_key="compile")
+        plan = rpc.planning.submit_annual_plan(2027, {}, idempotency_key="submit")
+
+    def approve(key):
+        with ClusterRpcProxy(planning, context_data={"identity": token_for("LG")}) as rpc:
+            try:
+                return rpc.planning.approve_annual_plan(
+                    2027, {"document_number": f"连信息化领〔2027〕{key}", "expected_version": plan["version"]},
+                    idempotency_key=key)["status"]
+            except Refusal as refusal:
+                return refusal.code
+
+    results = list(eventlet.GreenPool().imap(approve, ["a", "b"]))
+    assert sorted(results) == ["APPROVED", "STATE-INVALID"]
+    engine = make_engine(pg_database_url)
+    with engine.connect() as conn:
+        types = conn.exec_driver_sql("SELECT type FROM outbox").scalars().all()
+        assert types.count(event_type("planning", "AnnualPlanApproved")) == 1
+        assert types.count(event_type("planning", "AnnualPlanCopiedToFG")) == 1
+        assert conn.exec_driver_sql("SELECT state FROM projects").scalar() == "PLANNED"
     engine.dispose()

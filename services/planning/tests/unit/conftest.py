@@ -29,8 +29,6 @@ USERS = {
     **DEMO_IDENTITIES,
     "BM": Identity("bm", "吴保密", "BM", "bm", "市国家保密局"),
     "JL": Identity("jl", "郑监理", "JL", "jl-co", "某工程监理公司"),
-    "LG": Identity("lg", "周组长", "LG", "lg", "市政务信息化工作领导小组"),
-    "LGO": Identity("lgo", "冯秘书", "LGO", "lgo", "市政务信息化工作领导小组办公室"),
 }
 
 
