@@ -14,6 +14,11 @@ PAIRS = [
     (gw.PlanApplicationSchema, planning.PlanApplicationSchema),
     (gw.OpinionSchema, review.OpinionSchema),
     (gw.ConclusionSchema, review.ConclusionSchema),
+    (gw.OpenReviewSchema, review.OpenReviewSchema),
+    (gw.ReturnSchema, review.ReturnSchema),
+    (gw.JointConclusionSchema, review.JointConclusionSchema),
+    (gw.ReviewQuerySchema, review.ReviewFilterSchema),
+    (gw.OpeningQuerySchema, review.OpeningFilterSchema),
 ]
 
 

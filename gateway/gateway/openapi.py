@@ -26,7 +26,8 @@ TAGS = [
     {"name": "文档", "description": "上传与下载项目文档（内容寻址，禁止上传涉密文件）"},
     {"name": "年度计划", "description": "年度计划申报（第六条、第七条）"},
     {"name": "项目", "description": "项目查询与时间线"},
-    {"name": "论证", "description": "计划论证（联审）：论证意见与联审结论（第八条）"},
+    {"name": "论证",
+     "description": "计划论证（第八条）与追加项目联审（第九条）：政务办开启、退回，各部门意见，联审结论"},
     {"name": "系统", "description": "运行状态、接口文档、门户"},
 ]
 
@@ -59,8 +60,12 @@ COMPONENT_SCHEMAS = {
     "TimelineEntry": schemas.TimelineEntrySchema,
     "Opinion": schemas.OpinionSchema,
     "Conclusion": schemas.ConclusionSchema,
+    "OpenReview": schemas.OpenReviewSchema,
+    "ReturnForCorrection": schemas.ReturnSchema,
+    "JointConclusion": schemas.JointConclusionSchema,
     "Review": schemas.ReviewSchema,
     "ReviewList": schemas.ReviewListSchema,
+    "PendingOpeningList": schemas.PendingOpeningListSchema,
     "Health": schemas.HealthSchema,
 }
 

@@ -18,6 +18,7 @@ from . import auth, documents, health, openapi, portal, timeline
 from . import schemas as s
 from .http import ApiDoc, idempotency_key, json_response, read_json, read_query, route
 from .models import infra
+from .routes_review import ReviewRoutes
 from .rpc import ActAs, BoundedRpcProxy, call
 from .settings import SettingsProvider
 from .topology import SUBSCRIBES
@@ -28,7 +29,7 @@ def _openapi_document() -> dict:
     return openapi.build(GatewayService)
 
 
-class GatewayService:
+class GatewayService(ReviewRoutes):
     name = "gateway"
 
     tx = Transactions(infra)
