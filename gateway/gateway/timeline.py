@@ -44,6 +44,11 @@ EVENT_NAMES_ZH = {
     "PlanReviewOpened": "启动计划论证（联审）",
     "PlanReviewOpinionRecorded": "出具论证意见",
     "PlanReviewConcluded": "形成联审意见",
+    "PlanReviewReturned": "退回申报修改",
+    "PlanReviewCancelled": "撤回申报，取消计划论证",
+    "JointReviewOpened": "启动追加项目联审",
+    "JointReviewOpinionRecorded": "出具联审意见",
+    "JointReviewConcluded": "形成追加项目联审结论",
     "PlanItemDrafted": "列入年度计划草案",
     "PlanItemNotIncluded": "未列入年度计划",
 }
@@ -57,6 +62,8 @@ VERDICT_ZH = {
 OUTCOME_ZH = {
     "DRAFT": "列入年度计划草案",
     "NOT_INCLUDED": "不予列入年度计划",
+    "PASS": "通过",
+    "FAIL": "不通过",
 }
 
 SYSTEM_ACTOR_IDS = ("system", "", None)
@@ -106,12 +113,16 @@ def summary_zh(name: str, role: str | None, data: dict[str, Any], unit_name: str
         if (data.get("version_no") or 1) > 1:
             text += f"（第{data['version_no']}版）"
         return text
-    if name == "PlanReviewOpinionRecorded":
+    if name in ("PlanReviewOpinionRecorded", "JointReviewOpinionRecorded"):
         verdict = VERDICT_ZH.get(data.get("verdict"), data.get("verdict"))
-        return f"{who} 出具论证意见：{verdict}" if verdict else f"{who} 出具论证意见"
-    if name == "PlanReviewConcluded":
+        what = name_zh(name)
+        return f"{who} {what}：{verdict}" if verdict else f"{who} {what}"
+    if name in ("PlanReviewConcluded", "JointReviewConcluded"):
         outcome = OUTCOME_ZH.get(data.get("outcome"), data.get("outcome"))
-        return f"{who} 形成联审意见：{outcome}" if outcome else f"{who} 形成联审意见"
+        what = name_zh(name)
+        return f"{who} {what}：{outcome}" if outcome else f"{who} {what}"
+    if name == "PlanReviewReturned" and data.get("reason"):
+        return f"{who} 退回申报修改：{data['reason']}"
     if name in ("PlanItemDrafted", "PlanItemNotIncluded"):
         year = data.get("plan_year")
         verb = "列入" if name == "PlanItemDrafted" else "未列入"

@@ -296,8 +296,8 @@ class ReviewService(ServiceBase):
             s.flush()
             s.refresh(review)
             tx.emit(OPINION_EVENT[review.kind], review.project_id,
-                    {"review_id": review.id, **store.facts(review), "bureau": bureau,
-                     "verdict": opinion["verdict"]},
+                    {"review_id": review.id, **store.facts(review), "version_no": review.version_no,
+                     "bureau": bureau, "verdict": opinion["verdict"]},
                     article=article, unit_id=review.unit_id)
             tx.audit("record_opinion", project_id=review.project_id, article=article,
                      rule=OPINION_RULE[review.kind],

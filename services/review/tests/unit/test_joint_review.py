@@ -176,8 +176,8 @@ def test_the_four_bureaus_give_joint_review_opinions(as_, db, open_joint, opinio
     assert out["missing_bureaus"] == [] and out["kind"] == "ADHOC"
 
     events = db.events("JointReviewOpinionRecorded")
-    assert [e["data"] for e in events] == [{"review_id": review_id, **FACTS, "bureau": b, "verdict": "AGREE"}
-                                           for b in BUREAUS]
+    assert [e["data"] for e in events] == [
+        {"review_id": review_id, **FACTS, "version_no": 1, "bureau": b, "verdict": "AGREE"} for b in BUREAUS]
     assert {e["article"] for e in events} == {"第九条"}
     assert db.events("PlanReviewOpinionRecorded") == []
     recorded = [a for a in db.audit() if a["action"] == "record_opinion"]

@@ -113,7 +113,7 @@ def test_each_bureau_records_its_own_opinion(as_, db, open_review, opinion_paylo
     facts = {"project_id": "p-1", "name": "社会救助信息系统升级", "unit_id": "unit-a", "unit_name": "市民政局",
              "plan_year": 2026, "category": "BUILD", "classified": False}
     assert [e["data"] for e in events] == [
-        {"review_id": review_id, **facts, "bureau": b, "verdict": v}
+        {"review_id": review_id, **facts, "version_no": 1, "bureau": b, "verdict": v}
         for b, v in zip(BUREAUS, ("AGREE", "AGREE_WITH_CONDITIONS", "DISAGREE", "AGREE"), strict=True)]
     assert {(e["article"], e["unitid"], e["subject"]) for e in events} == {("第八条", "unit-a", "p-1")}
     assert [e["actorrole"] for e in events] == list(BUREAUS)
