@@ -28,6 +28,11 @@ PAIRS = [
     (gw.OpinionSchema, review.OpinionSchema),
     (gw.ConclusionSchema, review.ConclusionSchema),
     (gw_funds.FundingConfirmationSchema, funds.ConfirmationSchema),
+    (gw.OpenReviewSchema, review.OpenReviewSchema),
+    (gw.ReturnSchema, review.ReturnSchema),
+    (gw.JointConclusionSchema, review.JointConclusionSchema),
+    (gw.ReviewQuerySchema, review.ReviewFilterSchema),
+    (gw.OpeningQuerySchema, review.OpeningFilterSchema),
 ]
 
 

@@ -4,7 +4,8 @@ public API, as the departments and bureaus would make them.
 Every command carries a fixed idempotency key, so running it twice changes
 nothing. It leaves projects at different points of the plan review: one in
 the draft plan after the full joint review, one half-way through the
-opinions, and fresh applications from each demo department.
+opinions (both opened by 政务办), and fresh applications from each demo
+department waiting for 政务办 to open their review.
 """
 
 from __future__ import annotations
@@ -66,14 +67,20 @@ class Demo:
         resp.raise_for_status()
         return resp.json()
 
-    def wait_review_open(self, project_id: str, timeout: float = 30.0) -> None:
+    def open_review(self, project_id: str, key: str, timeout: float = 30.0) -> None:
+        """政务办 opens the plan review once the application reached review (T03)."""
         deadline = time.time() + timeout
         while time.time() < deadline:
-            resp = self.as_("zwb").get(f"{self.base}/api/projects/{project_id}/review", timeout=30)
-            if resp.status_code == 200 and resp.json()["status"] == "OPEN":
+            review = self.as_("zwb").get(f"{self.base}/api/projects/{project_id}/review", timeout=30)
+            if review.status_code == 200:
+                return  # opened by an earlier run
+            resp = self.as_("zwb").get(f"{self.base}/api/review-openings", timeout=30)
+            resp.raise_for_status()
+            if project_id in [item["project_id"] for item in resp.json()["items"]]:
+                self.post("zwb", f"/api/projects/{project_id}/review/open", {}, f"{key}-open")
                 return
             time.sleep(0.3)
-        raise RuntimeError(f"the plan review of {project_id} did not open")
+        raise RuntimeError(f"the application {project_id} did not reach review")
 
 
 def plan_year() -> int:
@@ -129,7 +136,8 @@ def run(base_url: str) -> None:
         print(f"  {project['unit_name']} 申报《{project['name']}》")
         if stage == "submitted":
             continue
-        demo.wait_review_open(project["id"])
+        demo.open_review(project["id"], key)
+        print("    政务办开启计划论证")
         bureaus = ("wx", "fg", "gx", "cz") if stage == "drafted" else ("wx", "fg")
         for bureau in bureaus:
             demo.post(bureau, f"/api/projects/{project['id']}/review/opinions", OPINION, f"{key}-{bureau}")

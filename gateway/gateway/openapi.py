@@ -27,7 +27,8 @@ TAGS = [
     {"name": "年度计划", "description": "申报通知、计划申报与排序、年度建设计划的编制、报批与导出（第六至八条）"},
     {"name": "追加项目", "description": "追加与上级安排经费的项目、向市政府专题报告（第九条）"},
     {"name": "项目", "description": "项目查询与时间线"},
-    {"name": "论证", "description": "计划论证（联审）：论证意见与联审结论（第八条）"},
+    {"name": "论证",
+     "description": "计划论证（第八条）与追加项目联审（第九条）：政务办开启、退回，各部门意见，联审结论"},
     *routes_funds.TAGS,
     {"name": "系统", "description": "运行状态、接口文档、门户"},
 ]
@@ -61,8 +62,12 @@ COMPONENT_SCHEMAS = {
     "TimelineEntry": schemas.TimelineEntrySchema,
     "Opinion": schemas.OpinionSchema,
     "Conclusion": schemas.ConclusionSchema,
+    "OpenReview": schemas.OpenReviewSchema,
+    "ReturnForCorrection": schemas.ReturnSchema,
+    "JointConclusion": schemas.JointConclusionSchema,
     "Review": schemas.ReviewSchema,
     "ReviewList": schemas.ReviewListSchema,
+    "PendingOpeningList": schemas.PendingOpeningListSchema,
     "Health": schemas.HealthSchema,
 }
 

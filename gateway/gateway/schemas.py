@@ -28,7 +28,9 @@ DIGEST_RE = r"^sha256:[0-9a-f]{64}$"
 VERDICTS = ("AGREE", "AGREE_WITH_CONDITIONS", "DISAGREE")
 OUTCOMES = ("DRAFT", "NOT_INCLUDED")
 CRITERION = ("MET", "NOT_MET")
-REVIEW_STATUSES = ("OPEN", "CONCLUDED")
+REVIEW_STATUSES = ("OPEN", "CONCLUDED", "RETURNED", "CANCELLED")
+REVIEW_KINDS = ("PLAN", "ADHOC")
+JOINT_OUTCOMES = ("PASS", "FAIL")
 
 
 def _doc(text: str) -> dict:
@@ -349,13 +351,49 @@ class RecordedOpinionSchema(LenientSchema):
 
 
 class ReviewConclusionSchema(LenientSchema):
-    outcome = fields.String(validate=validate.OneOf(OUTCOMES))
+    outcome = fields.String(validate=validate.OneOf(OUTCOMES + JOINT_OUTCOMES))
     consolidated_opinion = fields.String()
-    criteria = fields.Nested(CriteriaSchema)
+    criteria = fields.Nested(CriteriaSchema, allow_none=True)
     resolution_note = fields.String(allow_none=True)
     concluded_by = fields.String()
     concluded_by_name = fields.String()
     concluded_at = fields.DateTime()
+
+
+class FundingStatusSchema(LenientSchema):
+    required = fields.Boolean(**_doc("是否须有财政资金落实确认（追加项目 R-9-2；上级资金计划项目 R-9-8）"))
+    status = fields.String(**_doc("NONE 未确认 / CONFIRMED 已落实 / NOT_SECURED 未落实或不足 / "
+                                  "INVALIDATED 总投资增加后失效"))
+    result = fields.String(allow_none=True, **_doc("财政确认结果：SECURED / PARTIAL / NOT_SECURED"))
+    confirmed_amount_fen = fields.Integer(allow_none=True, **_doc("确认金额（分）"))
+    confirmed_for_total_fen = fields.Integer(allow_none=True, **_doc("确认时的项目总投资（分）"))
+    shortfall_fen = fields.Integer(allow_none=True, **_doc("缺口（分）"))
+    note = fields.String(allow_none=True)
+    total_investment_fen = fields.Integer(**_doc("项目当前总投资（分）"))
+    satisfied = fields.Boolean(**_doc("是否满足开启联审（或列入计划草案）的资金条件"))
+    problem = fields.String(allow_none=True, **_doc("不满足时的拒绝代码"))
+
+
+class SpecialReportStatusSchema(LenientSchema):
+    required = fields.Boolean(**_doc("总投资超过阈值、须向市政府专题报告（R-9-5）"))
+    gate = fields.String(**_doc("BEFORE_REVIEW_CONCLUSION：联审结论前 / BEFORE_APPROVAL_ENTRY：进入审批前"))
+    threshold_fen = fields.Integer(**_doc("投资规模较大的阈值（分，超过即须报告）"))
+    recorded = fields.Boolean()
+    reference = fields.String(allow_none=True)
+    reported_on = fields.String(allow_none=True)
+
+
+class ReviewClosingSchema(LenientSchema):
+    status = fields.String(**_doc("RETURNED 退回修改 / CANCELLED 撤回申报后取消"))
+    reason = fields.String(allow_none=True)
+    by = fields.String(allow_none=True)
+    by_name = fields.String(allow_none=True)
+    at = fields.DateTime(allow_none=True)
+
+
+class FundingAtOpeningSchema(LenientSchema):
+    result = fields.String(allow_none=True)
+    confirmed_amount_fen = fields.Integer(allow_none=True)
 
 
 class ReviewSchema(LenientSchema):
@@ -366,13 +404,26 @@ class ReviewSchema(LenientSchema):
     project_name = fields.String()
     plan_year = fields.Integer()
     category = fields.String()
-    kind = fields.String(**_doc("PLAN：年度计划论证"))
-    status = fields.String(validate=validate.OneOf(REVIEW_STATUSES), **_doc("OPEN 论证中 / CONCLUDED 已结论"))
+    kind = fields.String(validate=validate.OneOf(REVIEW_KINDS),
+                         **_doc("PLAN：年度计划论证（第八条）/ ADHOC：追加项目联审（第九条）"))
+    version_no = fields.Integer(**_doc("所论证的申请版本"))
+    origin = fields.String(**_doc("PLAN / ADHOC / SUPERIOR_FUNDED"))
+    estimate_fen = fields.Integer()
+    status = fields.String(validate=validate.OneOf(REVIEW_STATUSES),
+                           **_doc("OPEN 论证中 / CONCLUDED 已结论 / RETURNED 已退回修改 / CANCELLED 已取消"))
     opened_at = fields.DateTime()
+    opened_by = fields.String(allow_none=True)
+    opened_by_name = fields.String(allow_none=True)
     version = fields.Integer(**_doc("论证版本号；每录入一条意见加一"))
     opinions = fields.List(fields.Nested(RecordedOpinionSchema))
     missing_bureaus = fields.List(fields.String(), **_doc("尚未出具意见的部门"))
-    conclusion = fields.Nested(ReviewConclusionSchema, allow_none=True)
+    funding_at_opening = fields.Nested(FundingAtOpeningSchema, allow_none=True,
+                                       **_doc("开启联审时财政确认的资金落实情况"))
+    funding = fields.Nested(FundingStatusSchema)
+    special_report = fields.Nested(SpecialReportStatusSchema)
+    conclusion = fields.Nested(ReviewConclusionSchema, allow_none=True,
+                               **_doc("计划论证：outcome 为 DRAFT/NOT_INCLUDED；联审：PASS/FAIL，criteria 为空"))
+    closing = fields.Nested(ReviewClosingSchema, allow_none=True)
 
 
 class ReviewSummarySchema(LenientSchema):
@@ -380,6 +431,7 @@ class ReviewSummarySchema(LenientSchema):
     project_id = fields.String()
     project_name = fields.String()
     unit_name = fields.String()
+    kind = fields.String(validate=validate.OneOf(REVIEW_KINDS))
     status = fields.String(validate=validate.OneOf(REVIEW_STATUSES))
     opened_at = fields.DateTime()
     missing_bureaus = fields.List(fields.String())
@@ -391,9 +443,76 @@ class ReviewListSchema(StrictSchema):
 
 
 class ReviewQuerySchema(StrictSchema):
-    status = fields.String(validate=validate.OneOf(REVIEW_STATUSES), **_doc("OPEN 论证中 / CONCLUDED 已结论"))
+    status = fields.String(validate=validate.OneOf(REVIEW_STATUSES),
+                           **_doc("OPEN 论证中 / CONCLUDED 已结论 / RETURNED 已退回修改 / CANCELLED 已取消"))
+    kind = fields.String(validate=validate.OneOf(REVIEW_KINDS), **_doc("PLAN 计划论证 / ADHOC 追加项目联审"))
     awaiting_me = fields.Boolean(**_doc("true：只列出等待本人所在部门出具意见（网信、发改、工信、财政）"
                                         "或作出结论（政务办）的论证"))
+
+
+class OpenReviewSchema(StrictSchema):
+    """开启计划论证（第八条）或追加项目联审（第九条）：由政务办开启。"""
+
+    version_no = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1),
+                                **_doc("所看到的申请版本；单位已提交新版本则 409（R-0-2）"))
+    note = fields.String(allow_none=True, validate=validate.Length(max=5000), **_doc("备注"))
+
+
+class ReturnSchema(StrictSchema):
+    """退回修改（第八条）：须写明理由，申报单位修改后重新提交新版本。"""
+
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000), **_doc("退回理由"))
+    expected_version = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1),
+                                      **_doc("所依据的论证版本号；已变化则 409（R-0-2）"))
+
+
+class JointConclusionSchema(StrictSchema):
+    """联审结论（第九条）：通过或不通过；不通过时联审意见即为理由。"""
+
+    outcome = fields.String(required=True, validate=validate.OneOf(JOINT_OUTCOMES), **_doc("通过 / 不通过"))
+    consolidated_opinion = fields.String(required=True, validate=validate.Length(min=1, max=20000),
+                                         **_doc("联审意见"))
+    resolution_note = fields.String(allow_none=True, validate=validate.Length(max=5000),
+                                    **_doc("存在“不同意”意见时，经第五条协商机制形成的处理说明"))
+    expected_version = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1),
+                                      **_doc("所依据的联审版本号；已变化则 409（R-0-2）"))
+
+
+class OpeningBlockSchema(LenientSchema):
+    code = fields.String()
+    rule = fields.String(allow_none=True)
+    article = fields.String(allow_none=True)
+    reason_zh = fields.String()
+    details = fields.Dict()
+
+
+class PendingOpeningSchema(LenientSchema):
+    kind = fields.String(validate=validate.OneOf(REVIEW_KINDS), **_doc("PLAN 年度计划申报 / ADHOC 追加建设申请"))
+    project_id = fields.String()
+    project_name = fields.String()
+    unit_id = fields.String()
+    unit_name = fields.String()
+    plan_year = fields.Integer()
+    category = fields.String()
+    version_no = fields.Integer()
+    estimate_fen = fields.Integer()
+    origin = fields.String()
+    adhoc_reason = fields.String(allow_none=True)
+    superior_funding_fen = fields.Integer()
+    submitted_at = fields.DateTime()
+    funding = fields.Nested(FundingStatusSchema, allow_none=True)
+    ready = fields.Boolean(**_doc("现在即可开启"))
+    blocking = fields.Nested(OpeningBlockSchema, allow_none=True,
+                             **_doc("不能开启的原因（如 E09-FUNDING-NOT-CONFIRMED）"))
+
+
+class PendingOpeningListSchema(StrictSchema):
+    items = fields.List(fields.Nested(PendingOpeningSchema))
+    total = fields.Integer()
+
+
+class OpeningQuerySchema(StrictSchema):
+    kind = fields.String(validate=validate.OneOf(REVIEW_KINDS), **_doc("PLAN 年度计划申报 / ADHOC 追加建设申请"))
 
 
 # ---------------------------------------------------------------- health

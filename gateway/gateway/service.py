@@ -20,6 +20,7 @@ from .http import ApiDoc, idempotency_key, json_response, read_json, read_query,
 from .models import infra
 from .routes_funds import FundsRoutes
 from .routes_planning import PlanningRoutes
+from .routes_review import ReviewRoutes
 from .rpc import ActAs, BoundedRpcProxy, call
 from .settings import SettingsProvider
 from .topology import SUBSCRIBES
@@ -30,7 +31,7 @@ def _openapi_document() -> dict:
     return openapi.build(GatewayService)
 
 
-class GatewayService(PlanningRoutes, FundsRoutes):
+class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes):
     name = "gateway"
 
     tx = Transactions(infra)

@@ -44,13 +44,16 @@ EVENT_NAMES_ZH = {
     "PlanReviewOpened": "启动计划论证（联审）",
     "PlanReviewOpinionRecorded": "出具论证意见",
     "PlanReviewConcluded": "形成联审意见",
+    "PlanReviewReturned": "退回申报修改",
+    "PlanReviewCancelled": "撤回申报，取消计划论证",
+    "JointReviewOpened": "启动追加项目联审",
+    "JointReviewOpinionRecorded": "出具联审意见",
+    "JointReviewConcluded": "形成追加项目联审结论",
     "PlanItemDrafted": "列入年度计划草案",
     "PlanItemNotIncluded": "未列入年度计划",
     "PlanCallOpened": "发布年度计划申报通知",
     "PlanCallClosed": "年度计划申报截止",
     "PlanRankingUpdated": "调整申报排序",
-    "PlanReviewReturned": "退回修改",
-    "PlanReviewCancelled": "撤销计划论证",
     "AnnualPlanSubmittedToLG": "年度计划报领导小组",
     "AnnualPlanApproved": "领导小组审定年度计划",
     "AnnualPlanAmended": "领导小组审定计划修订",
@@ -62,9 +65,6 @@ EVENT_NAMES_ZH = {
     "FundingConfirmed": "财政确认资金落实",
     "FundingNotSecured": "财政确认资金未落实",
     "FundingConfirmationInvalidated": "资金确认失效",
-    "JointReviewOpened": "启动追加项目联审",
-    "JointReviewOpinionRecorded": "出具联审意见",
-    "JointReviewConcluded": "形成追加项目联审结论",
 }
 
 VERDICT_ZH = {
@@ -76,6 +76,8 @@ VERDICT_ZH = {
 OUTCOME_ZH = {
     "DRAFT": "列入年度计划草案",
     "NOT_INCLUDED": "不予列入年度计划",
+    "PASS": "通过",
+    "FAIL": "不通过",
 }
 
 SYSTEM_ACTOR_IDS = ("system", "", None)
@@ -125,29 +127,25 @@ def summary_zh(name: str, role: str | None, data: dict[str, Any], unit_name: str
         if (data.get("version_no") or 1) > 1:
             text += f"（第{data['version_no']}版）"
         return text
-    if name == "PlanReviewOpinionRecorded":
+    if name in ("PlanReviewOpinionRecorded", "JointReviewOpinionRecorded"):
         verdict = VERDICT_ZH.get(data.get("verdict"), data.get("verdict"))
-        return f"{who} 出具论证意见：{verdict}" if verdict else f"{who} 出具论证意见"
-    if name == "PlanReviewConcluded":
+        what = name_zh(name)
+        return f"{who} {what}：{verdict}" if verdict else f"{who} {what}"
+    if name in ("PlanReviewConcluded", "JointReviewConcluded"):
         outcome = OUTCOME_ZH.get(data.get("outcome"), data.get("outcome"))
-        return f"{who} 形成联审意见：{outcome}" if outcome else f"{who} 形成联审意见"
+        what = name_zh(name)
+        return f"{who} {what}：{outcome}" if outcome else f"{who} {what}"
+    if name == "PlanReviewReturned" and data.get("reason"):
+        return f"{who} 退回申报修改：{data['reason']}"
     if name in ("PlanItemDrafted", "PlanItemNotIncluded"):
         year = data.get("plan_year")
         verb = "列入" if name == "PlanItemDrafted" else "未列入"
         tail = "年度计划草案" if name == "PlanItemDrafted" else "年度计划"
         return f"项目{verb}{year}{tail}" if year else f"项目{verb}{tail}"
-    if name == "PlanReviewReturned" and data.get("reason"):
-        return f"{who} 退回修改：{data['reason']}"
     if name == "PlanRankingUpdated" and data.get("rank"):
         return f"排序由第{data.get('previous_rank')}位调整为第{data['rank']}位"
     if name == "PlanItemApproved":
         return f"项目列入{data.get('plan_year', '')}年度建设计划（领导小组审定）"
-    if name == "JointReviewConcluded":
-        outcome = {"PASS": "通过", "FAIL": "不通过"}.get(data.get("outcome"), data.get("outcome"))
-        return f"{who} 形成追加项目联审结论：{outcome}"
-    if name == "JointReviewOpinionRecorded":
-        verdict = VERDICT_ZH.get(data.get("verdict"), data.get("verdict"))
-        return f"{who} 出具联审意见：{verdict}" if verdict else f"{who} 出具联审意见"
     return f"{who} {name_zh(name)}"
 
 

@@ -1,6 +1,7 @@
 """The walking skeleton through the real processes, driven over HTTP exactly
-as a department and the bureaus would: application → plan review → four
-opinions → conclusion → drafted, with the whole story on the timeline."""
+as a department and the bureaus would: application → 政务办 opens the plan
+review → four opinions → conclusion → drafted, with the whole story on the
+timeline."""
 
 import importlib.util
 
@@ -31,6 +32,15 @@ def file_application(client, **changes):
     return resp.json()
 
 
+def open_plan_review(suite, pid: str) -> dict:
+    """政务办 sees the application among those waiting and opens its review (T03)."""
+    zwb = suite.login("zwb")
+    zwb.wait_for("/api/review-openings", lambda o: pid in [i["project_id"] for i in o["items"]])
+    resp = zwb.post(f"/api/projects/{pid}/review/open", json={"version_no": 1})
+    assert resp.status_code == 201, resp.text
+    return resp.json()
+
+
 def test_health_reports_broker_and_every_service(suite):
     body = requests.get(f"{suite.base_url}/health", timeout=15).json()
     assert body["broker"]["status"] == "ok"
@@ -44,7 +54,13 @@ def test_application_through_joint_review_to_draft_plan(suite):
     pid = project["id"]
     assert project["state"] == "PLAN_APPLIED"
 
-    # review opens the plan review on the event; planning follows it.
+    # The application waits for 政务办; only 政务办 opens the review (第八条).
+    not_zwb = suite.login("wx").post(f"/api/projects/{pid}/review/open", json={})
+    assert not_zwb.status_code == 403 and not_zwb.json()["article"] == "第八条"
+    opened = open_plan_review(suite, pid)
+    assert opened["status"] == "OPEN" and opened["kind"] == "PLAN" and opened["opened_by_name"]
+    again = suite.login("zwb").post(f"/api/projects/{pid}/review/open", json={})
+    assert again.status_code == 409 and again.json()["code"] == "STATE-INVALID"
     police.wait_for(f"/api/projects/{pid}", lambda p: p["state"] == "PLAN_UNDER_REVIEW")
 
     zwb = suite.login("zwb")
@@ -84,7 +100,10 @@ def test_application_through_joint_review_to_draft_plan(suite):
 def test_wrong_role_is_refused_citing_article_4(suite):
     police = suite.login("police")
     project = file_application(police, name="警务视频共享系统", rank=2)
-    police.wait_for(f"/api/projects/{project['id']}/review", lambda r: r["status"] == "OPEN")
+    opener = police.post(f"/api/projects/{project['id']}/review/open", json={})
+    assert opener.status_code == 403
+    assert (opener.json()["code"], opener.json()["article"]) == ("AUTH-FORBIDDEN", "第八条")
+    open_plan_review(suite, project["id"])
     resp = police.post(f"/api/projects/{project['id']}/review/opinions", json=OPINION)
     assert resp.status_code == 403
     body = resp.json()

@@ -48,6 +48,11 @@ def test_every_route_is_documented_and_nothing_else(document):
                          ("/api/projects/{project_id}/funding-confirmation", "post"),
                          ("/api/projects/{project_id}/funding", "get"), ("/api/funding-requests", "get"),
                          ("/api/projects/{project_id}/plan-listing", "get"),
+                         ("/api/projects/{project_id}/review/open", "post"),
+                         ("/api/projects/{project_id}/review/return", "post"),
+                         ("/api/projects/{project_id}/joint-review/open", "post"),
+                         ("/api/projects/{project_id}/joint-review/conclusion", "post"),
+                         ("/api/review-openings", "get"),
                          ("/health", "get"), ("/api/openapi.json", "get"), ("/api/docs", "get")]:
         assert (path, method) in documented
 
@@ -55,7 +60,8 @@ def test_every_route_is_documented_and_nothing_else(document):
 def test_components_hold_the_schemas(document):
     schemas = document["components"]["schemas"]
     for name in ("Login", "PlanApplication", "Refusal", "Opinion", "Conclusion", "DocumentRef", "Project",
-                 "TimelineEntry", "Health"):
+                 "TimelineEntry", "Health", "OpenReview", "ReturnForCorrection", "JointConclusion",
+                 "PendingOpeningList"):
         assert name in schemas
     assert set(schemas["Refusal"]["required"]) == {"refused", "code", "reason_zh"}
     assert schemas["Opinion"]["properties"]["verdict"]["enum"] == ["AGREE", "AGREE_WITH_CONDITIONS", "DISAGREE"]
@@ -103,7 +109,9 @@ def test_operations_name_their_bodies_errors_and_idempotency(document):
     assert apply["responses"]["422"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Refusal"}
     for path in ("/api/plan-applications", "/api/projects/{project_id}/review/opinions",
-                 "/api/projects/{project_id}/review/conclusion"):
+                 "/api/projects/{project_id}/review/conclusion", "/api/projects/{project_id}/review/open",
+                 "/api/projects/{project_id}/review/return", "/api/projects/{project_id}/joint-review/open",
+                 "/api/projects/{project_id}/joint-review/conclusion"):
         [header] = [p for p in paths[path]["post"]["parameters"] if p["in"] == "header"]
         assert header["name"] == "Idempotency-Key" and header["required"] is True
     upload = paths["/api/documents"]["post"]

@@ -27,6 +27,11 @@ def _count(tx_provider):
     ("PlanReviewConcluded", "形成联审意见"),
     ("PlanItemDrafted", "列入年度计划草案"),
     ("PlanItemNotIncluded", "未列入年度计划"),
+    ("PlanReviewReturned", "退回申报修改"),
+    ("PlanReviewCancelled", "撤回申报，取消计划论证"),
+    ("JointReviewOpened", "启动追加项目联审"),
+    ("JointReviewOpinionRecorded", "出具联审意见"),
+    ("JointReviewConcluded", "形成追加项目联审结论"),
 ])
 def test_event_names_in_chinese(name, zh):
     assert timeline.name_zh(name) == zh
@@ -60,6 +65,12 @@ def test_summaries():
     assert timeline.summary_zh("PlanApplicationSubmitted", "UNIT", {"name": "智慧警务平台", "version_no": 2},
                                unit_name="市公安局") == "市公安局 提交年度计划申报《智慧警务平台》（第2版）"
     assert timeline.summary_zh("PlanReviewOpened", "SYSTEM", {}) == "系统 启动计划论证（联审）"
+    assert timeline.summary_zh("PlanReviewOpened", "ZWB", {}) == "政务办 启动计划论证（联审）"
+    assert timeline.summary_zh("PlanReviewReturned", "ZWB", {"reason": "补充共享清单"}) == \
+        "政务办 退回申报修改：补充共享清单"
+    assert timeline.summary_zh("JointReviewOpinionRecorded", "GX", {"verdict": "AGREE"}) == "工信 出具联审意见：同意"
+    assert timeline.summary_zh("JointReviewConcluded", "ZWB", {"outcome": "PASS"}) == \
+        "政务办 形成追加项目联审结论：通过"
     assert timeline.summary_zh("PlanItemDrafted", "ZWB", {"plan_year": 2027}) == "项目列入2027年度计划草案"
     assert timeline.summary_zh("PlanItemNotIncluded", "ZWB", {"plan_year": 2027}) == "项目未列入2027年度计划"
 

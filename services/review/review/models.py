@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from itpm_common.tables import add_infrastructure_tables
+from itpm_common.tables import LocalDateTime, add_infrastructure_tables
 
 
 class Base(DeclarativeBase):
@@ -15,11 +15,74 @@ class Base(DeclarativeBase):
 infra = add_infrastructure_tables(Base.metadata)
 
 
-class Review(Base):
-    """One review of one submitted version of a project.
+class Application(Base):
+    """A submitted version of a plan (Art 7) or ad-hoc (Art 9) application,
+    as planning announced it; 政务办 opens a review on the newest one.
 
-    The project facts are copied from the event that opened the review, so
-    reads and visibility checks never depend on planning being reachable.
+    The project facts are copied from the event, so reads and visibility
+    checks never depend on planning being reachable.
+    """
+
+    __tablename__ = "applications"
+    __table_args__ = (UniqueConstraint("kind", "project_id", "version_no",
+                                       name="uq_applications_kind_project_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    project_id: Mapped[str] = mapped_column(String(36), index=True)
+    version_no: Mapped[int] = mapped_column(Integer)
+    unit_id: Mapped[str] = mapped_column(String(64), index=True)
+    unit_name: Mapped[str] = mapped_column(String(100))
+    project_name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(8))
+    plan_year: Mapped[int] = mapped_column(Integer)
+    estimate_fen: Mapped[int] = mapped_column(BigInteger)
+    classified: Mapped[bool] = mapped_column(default=False)
+    origin: Mapped[str] = mapped_column(String(16))
+    superior_funding_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    adhoc_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # SUBMITTED (waiting for 政务办) → OPENED; WITHDRAWN by the department.
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    submitted_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    submitted_at: Mapped[object] = mapped_column(LocalDateTime())
+    updated_at: Mapped[object] = mapped_column(LocalDateTime())
+
+
+class Funding(Base):
+    """The latest funding confirmation 财政 recorded for a project (R-9-2,
+    R-9-8), as funds announced it; INVALIDATED once the total rose (R-9-7)."""
+
+    __tablename__ = "funding"
+    project_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    path: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    confirmation_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    result: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    confirmed_amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    total_investment_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    shortfall_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The fact's own time: a late-delivered older fact never replaces a newer one.
+    event_time: Mapped[str] = mapped_column(String(40))
+    updated_at: Mapped[object] = mapped_column(LocalDateTime())
+
+
+class SpecialReport(Base):
+    """The 专题报告 to the municipal government 政务办 recorded (R-9-5)."""
+
+    __tablename__ = "special_reports"
+    project_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(200))
+    reported_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    event_time: Mapped[str] = mapped_column(String(40))
+    recorded_at: Mapped[object] = mapped_column(LocalDateTime())
+
+
+class Review(Base):
+    """One review of one submitted version of a project: the Art 8 plan
+    review (kind PLAN) or the Art 9 joint review (kind ADHOC).
+
+    The project facts are copied from the application, so reads and
+    visibility checks never depend on planning being reachable.
     """
 
     __tablename__ = "reviews"
@@ -30,6 +93,8 @@ class Review(Base):
     kind: Mapped[str] = mapped_column(String(16))
     project_id: Mapped[str] = mapped_column(String(36), index=True)
     version_no: Mapped[int] = mapped_column(Integer)
+    # Order of the project's reviews of any kind: the highest is the latest.
+    seq: Mapped[int] = mapped_column(Integer, default=1)
     unit_id: Mapped[str] = mapped_column(String(64), index=True)
     unit_name: Mapped[str] = mapped_column(String(100))
     project_name: Mapped[str] = mapped_column(String(200))
@@ -38,7 +103,16 @@ class Review(Base):
     # int4 ends at 2147万元; estimates above that are ordinary.
     estimate_fen: Mapped[int] = mapped_column(BigInteger)
     classified: Mapped[bool] = mapped_column(default=False)
+    origin: Mapped[str] = mapped_column(String(16), default="PLAN")
+    # OPEN → CONCLUDED; a plan review may instead be RETURNED (T04) or
+    # CANCELLED (the application withdrawn before any opinion).
     status: Mapped[str] = mapped_column(String(16), index=True)
+    opened_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    opened_by_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # What 财政 had confirmed when the joint review opened (R-9-2), shown to the bureaus.
+    funding_result: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    funding_confirmed_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    return_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     opened_at: Mapped[object] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[object] = mapped_column(DateTime(timezone=True))
     outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)

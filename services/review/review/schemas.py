@@ -9,11 +9,12 @@ from marshmallow import ValidationError, fields, validate
 
 from itpm_common.schemas import StrictSchema
 
-from .rules import JUDGEMENTS, OUTCOMES, VERDICTS
+from .rules import JOINT_OUTCOMES, JUDGEMENTS, OUTCOMES, VERDICTS
 
 TEXT_MAX = 5000
 OPINION_MAX = 20000
-STATUSES = ("OPEN", "CONCLUDED")
+STATUSES = ("OPEN", "CONCLUDED", "RETURNED", "CANCELLED")
+KINDS = ("PLAN", "ADHOC")
 
 
 def _not_blank(value: str) -> None:
@@ -54,6 +55,40 @@ class ConclusionSchema(StrictSchema):
     expected_version = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1))
 
 
+def _expected_version():
+    return fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1))
+
+
+class OpenReviewSchema(StrictSchema):
+    """T03 / T12. ``version_no`` is the application version the official
+    looked at: a newer one submitted meanwhile makes the opening stale."""
+
+    version_no = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1))
+    note = fields.String(load_default=None, validate=validate.Length(max=TEXT_MAX))
+
+
+class ReturnSchema(StrictSchema):
+    """T04: the reason is what the department corrects."""
+
+    reason = fields.String(required=True, validate=[validate.Length(max=TEXT_MAX), _not_blank])
+    expected_version = _expected_version()
+
+
+class JointConclusionSchema(StrictSchema):
+    """T13/T14: for FAIL the consolidated opinion is the reason."""
+
+    outcome = fields.String(required=True, validate=validate.OneOf(JOINT_OUTCOMES))
+    consolidated_opinion = fields.String(
+        required=True, validate=[validate.Length(max=OPINION_MAX), _not_blank])
+    resolution_note = fields.String(load_default=None, validate=validate.Length(max=TEXT_MAX))
+    expected_version = _expected_version()
+
+
 class ReviewFilterSchema(StrictSchema):
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
     awaiting_me = fields.Boolean(load_default=False)
+
+
+class OpeningFilterSchema(StrictSchema):
+    kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))

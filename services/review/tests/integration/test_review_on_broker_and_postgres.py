@@ -1,5 +1,6 @@
 """review against the real broker and PostgreSQL: an event published twice
-(a relay that crashed after publishing, before marking) opens one review."""
+(a relay that crashed after publishing, before marking) is recorded once,
+and 政务办 opens one review on it."""
 
 import time
 
@@ -39,20 +40,29 @@ def review(container_factory, amqp_vhost_uri, pg_database_url, identity_keys):
     return config
 
 
-def test_duplicate_delivery_opens_one_review_and_emits_once(review, amqp_vhost_uri, pg_database_url, token_for):
+def test_duplicate_delivery_is_recorded_once_and_opens_one_review(review, amqp_vhost_uri, pg_database_url,
+                                                                    token_for):
     ev = submitted("p-dup")
     publish_events(amqp_vhost_uri, ev, ev)
     engine = make_engine(pg_database_url)
 
     def counts():
         with engine.connect() as db:
-            return (db.execute(text("SELECT count(*) FROM reviews")).scalar(),
+            return (db.execute(text("SELECT count(*) FROM applications")).scalar(),
                     db.execute(text("SELECT count(*) FROM inbox")).scalar(),
                     db.execute(text("SELECT count(*) FROM outbox")).scalar())
 
     assert wait_for(lambda: counts()[1] == 1)
     time.sleep(1.0)  # the second copy has been handled (or absorbed) by now
-    assert counts() == (1, 1, 1)
+    assert counts() == (1, 1, 0)
+
+    with ClusterRpcProxy(review, context_data={"identity": token_for("ZWB")}) as rpc:
+        [pending] = rpc.review.list_pending_openings()["items"]
+        assert pending["project_id"] == "p-dup"
+        rpc.review.open_plan_review("p-dup", {"version_no": 1}, idempotency_key="open-1")
+    with engine.connect() as db:
+        assert db.execute(text("SELECT count(*) FROM reviews")).scalar() == 1
+        assert db.execute(text("SELECT count(*) FROM outbox")).scalar() == 1
 
     with ClusterRpcProxy(review, context_data={"identity": token_for("WX")}) as rpc:
         opened = rpc.review.get_review("p-dup")
@@ -61,6 +71,6 @@ def test_duplicate_delivery_opens_one_review_and_emits_once(review, amqp_vhost_u
                                             "security": "安全", "budget": "合理"}, idempotency_key="o-1")
     with engine.connect() as db:
         assert db.execute(text("SELECT count(*) FROM review_opinions")).scalar() == 1
-        assert db.execute(text("SELECT outcome FROM audit_log ORDER BY seq")).scalars().all() == \
-            ["ACCEPTED", "ACCEPTED"]
+        assert db.execute(text("SELECT action, outcome FROM audit_log ORDER BY seq")).all() == [
+            ("record_application", "ACCEPTED"), ("open_plan_review", "ACCEPTED"), ("record_opinion", "ACCEPTED")]
     engine.dispose()

@@ -9,7 +9,7 @@ import pytest
 
 from itpm_common.errors import Refusal
 from itpm_common.events import event_type
-from review import rules, service
+from review import rules, store
 
 BUREAUS = ("WX", "FG", "GX", "CZ")
 
@@ -28,54 +28,62 @@ def all_opinions(as_, opinion_payload, project_id="p-1", **verdicts):
 # ----------------------------------------------------------- opening (T03)
 
 
-def test_submission_opens_a_plan_review(as_, db, submission, users):
+def test_submission_waits_for_zwb_to_open_the_review(as_, db, submission, users):
     as_().on_event(submission("p-1"))
 
-    review = as_("ZWB").get_review("p-1")
-    assert review["status"] == "OPEN" and review["kind"] == "PLAN"
+    assert refused(as_("ZWB").get_review, "p-1").code == "NOT-FOUND"
+    assert db.events() == []
+    [pending] = as_("ZWB").list_pending_openings()["items"]
+    assert (pending["kind"], pending["project_id"], pending["version_no"]) == ("PLAN", "p-1", 1)
+    assert pending["ready"] is True and pending["funding"] is None
+    [entry] = db.audit()
+    assert (entry["action"], entry["outcome"], entry["article"]) == ("record_application", "ACCEPTED", "第七条")
+    assert entry["actor_role"] == "SYSTEM" and entry["details"]["submitted_by"] == users["UNIT"].user_id
+
+
+def test_zwb_opens_the_plan_review(as_, db, submission, users):
+    as_().on_event(submission("p-1"))
+
+    review = as_("ZWB").open_plan_review("p-1", {"version_no": 1}, idempotency_key="open-1")
+
+    assert review == as_("ZWB").get_review("p-1")
+    assert review["status"] == "OPEN" and review["kind"] == "PLAN" and review["version_no"] == 1
     assert review["unit_id"] == "unit-a" and review["unit_name"] == "市民政局"
     assert review["project_name"] == "社会救助信息系统升级"
     assert (review["plan_year"], review["category"]) == (2026, "BUILD")
     assert review["opened_at"] == "2025-03-10T09:30:00+08:00"
+    assert (review["opened_by"], review["opened_by_name"]) == (users["ZWB"].user_id, users["ZWB"].name)
     assert review["opinions"] == [] and review["missing_bureaus"] == ["WX", "FG", "GX", "CZ"]
-    assert review["conclusion"] is None
+    assert review["conclusion"] is None and review["closing"] is None
+    assert as_("ZWB").list_pending_openings()["items"] == []
 
     [event] = db.events("PlanReviewOpened")
-    assert event["data"] == {"review_id": review["review_id"], "project_id": "p-1",
+    assert event["data"] == {"review_id": review["review_id"], "project_id": "p-1", "version_no": 1,
                              "name": "社会救助信息系统升级", "unit_id": "unit-a", "unit_name": "市民政局",
-                             "plan_year": 2026, "category": "BUILD"}
+                             "plan_year": 2026, "category": "BUILD", "classified": False}
     assert (event["subject"], event["article"], event["unitid"]) == ("p-1", "第八条", "unit-a")
-    assert (event["actorid"], event["actorrole"]) == ("system", "SYSTEM")
-
-    [entry] = db.audit()
+    assert (event["actorid"], event["actorrole"]) == (users["ZWB"].user_id, "ZWB")
+    entry = db.audit()[-1]
     assert (entry["action"], entry["outcome"], entry["article"]) == ("open_plan_review", "ACCEPTED", "第八条")
-    assert entry["actor_role"] == "SYSTEM" and entry["project_id"] == "p-1"
-    assert entry["details"]["submitted_by"] == users["UNIT"].user_id
+    assert entry["actor_role"] == "ZWB" and entry["details"]["review_id"] == review["review_id"]
+
+    again = as_("ZWB").open_plan_review("p-1", {"version_no": 1}, idempotency_key="open-1")
+    assert again == review and len(db.events("PlanReviewOpened")) == 1
 
 
-def test_redelivered_submission_opens_one_review(as_, db, submission):
+def test_redelivered_submission_is_recorded_once(as_, db, submission):
     event = submission("p-1")
     as_().on_event(event)
     as_().on_event(event)
     # the same submission re-emitted under a new event id
     as_().on_event(submission("p-1"))
 
-    assert len(db.events("PlanReviewOpened")) == 1
-    assert [e["action"] for e in db.audit()] == ["open_plan_review"]
-    assert as_("ZWB").list_reviews()["total"] == 1
-
-
-def test_a_resubmitted_version_gets_its_own_review(as_, db, submission):
-    as_().on_event(submission("p-1", version_no=1))
-    first = as_("ZWB").get_review("p-1")["review_id"]
-    as_().on_event(submission("p-1", version_no=2))
-
-    assert as_("ZWB").get_review("p-1")["review_id"] != first
-    assert len(db.events("PlanReviewOpened")) == 2
+    assert [e["action"] for e in db.audit()] == ["record_application"]
+    assert as_("ZWB").list_pending_openings()["total"] == 1
 
 
 def test_events_from_other_types_are_ignored(as_, db, submission):
-    as_().on_event(replace(submission("p-1"), type=event_type("planning", "PlanApplicationWithdrawn")))
+    as_().on_event(replace(submission("p-1"), type=event_type("planning", "PlanRankingUpdated")))
     assert db.events() == [] and db.audit() == []
 
 
@@ -102,14 +110,16 @@ def test_each_bureau_records_its_own_opinion(as_, db, open_review, opinion_paylo
     assert review["status"] == "OPEN"
 
     events = db.events("PlanReviewOpinionRecorded")
+    facts = {"project_id": "p-1", "name": "社会救助信息系统升级", "unit_id": "unit-a", "unit_name": "市民政局",
+             "plan_year": 2026, "category": "BUILD", "classified": False}
     assert [e["data"] for e in events] == [
-        {"review_id": review_id, "project_id": "p-1", "bureau": b, "verdict": v}
+        {"review_id": review_id, **facts, "version_no": 1, "bureau": b, "verdict": v}
         for b, v in zip(BUREAUS, ("AGREE", "AGREE_WITH_CONDITIONS", "DISAGREE", "AGREE"), strict=True)]
     assert {(e["article"], e["unitid"], e["subject"]) for e in events} == {("第八条", "unit-a", "p-1")}
     assert [e["actorrole"] for e in events] == list(BUREAUS)
     recorded = [a for a in db.audit() if a["action"] == "record_opinion"]
-    assert [(a["actor_role"], a["outcome"], a["article"]) for a in recorded] == [
-        (b, "ACCEPTED", "第八条") for b in BUREAUS]
+    assert [(a["actor_role"], a["outcome"], a["article"], a["rule"]) for a in recorded] == [
+        (b, "ACCEPTED", "第八条", "R-8-1") for b in BUREAUS]
 
 
 @pytest.mark.parametrize("who", ["UNIT", "ZWB", "SJ", "JL"])
@@ -239,6 +249,8 @@ def test_successful_conclusion(as_, db, open_review, opinion_payload, conclusion
 
     [event] = db.events("PlanReviewConcluded")
     assert event["data"] == {"review_id": review_id, "project_id": "p-1", "outcome": "DRAFT",
+                             "name": "社会救助信息系统升级", "unit_id": "unit-a", "unit_name": "市民政局",
+                             "plan_year": 2026, "category": "BUILD", "classified": False, "version_no": 1,
                              "consolidated_opinion": "经联审，同意列入年度建设计划草案",
                              "criteria": dict.fromkeys(rules.CRITERIA, "MET"), "resolution_note": "无"}
     assert (event["article"], event["unitid"], event["subject"]) == ("第八条", "unit-a", "p-1")
@@ -385,15 +397,15 @@ def test_two_officials_concluding_at_once_one_wins(as_, worker_on, other_instanc
 
 def _meanwhile(monkeypatch, action):
     """Run ``action`` right after the worker under test has read the review."""
-    original = service._latest_review
+    original = store.open_review
 
-    def read_then_act(session, project_id):
-        review = original(session, project_id)
-        monkeypatch.setattr(service, "_latest_review", original)
+    def read_then_act(*args, **kwargs):
+        review = original(*args, **kwargs)
+        monkeypatch.setattr(store, "open_review", original)
         action()
         return review
 
-    monkeypatch.setattr(service, "_latest_review", read_then_act)
+    monkeypatch.setattr(store, "open_review", read_then_act)
 
 
 def test_two_bureaus_recording_at_once_do_not_collide(as_, worker_on, other_instance, db, open_review,
@@ -472,11 +484,11 @@ def test_a_caller_without_a_token_is_refused(as_, open_review):
 @pytest.fixture
 def three_reviews(as_, submission, users, opinion_payload, conclusion_payload, clock):
     """p-1 (unit A): WX and FG in; p-2 (unit A): all four in; p-3 (unit B): concluded."""
-    as_().on_event(submission("p-1"))
-    clock.advance(timedelta(hours=1))
-    as_().on_event(submission("p-2", name="养老服务平台"))
-    clock.advance(timedelta(hours=1))
-    as_().on_event(submission("p-3", unit=users["UNIT_B"], name="智慧交通"))
+    for project, kw in (("p-1", {}), ("p-2", {"name": "养老服务平台"}),
+                        ("p-3", {"unit": users["UNIT_B"], "name": "智慧交通"})):
+        as_().on_event(submission(project, **kw))
+        as_("ZWB").open_plan_review(project)
+        clock.advance(timedelta(hours=1))
     for bureau in ("WX", "FG"):
         as_(bureau).record_opinion("p-1", opinion_payload())
     for project in ("p-2", "p-3"):
@@ -492,7 +504,7 @@ def test_list_reviews_newest_first_with_summaries(as_, three_reviews):
     listing = as_("SJ").list_reviews()
     assert listing["total"] == 3 and ids(listing) == ["p-3", "p-2", "p-1"]
     p1 = listing["items"][2]
-    assert set(p1) == {"review_id", "project_id", "project_name", "unit_name", "status", "opened_at",
+    assert set(p1) == {"review_id", "project_id", "project_name", "unit_name", "kind", "status", "opened_at",
                        "missing_bureaus"}
     assert p1["missing_bureaus"] == ["GX", "CZ"] and p1["unit_name"] == "市民政局"
     assert p1["opened_at"] == "2025-03-10T09:30:00+08:00"
