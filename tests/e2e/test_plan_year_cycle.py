@@ -89,7 +89,8 @@ def test_one_plan_year_from_the_call_to_the_copy_for_fg(suite):
         zwb.wait_for(f"/api/projects/{pid}", lambda p: p["state"] == "PLAN_DRAFTED")
 
     assert zwb.post(f"/api/plan-calls/{YEAR}/close", json={}).json()["status"] == "CLOSED"
-    plan = zwb.post(f"/api/annual-plans/{YEAR}/compile", json={})
+    # 政务办 ranks across departments (R-8-2); each department's own priority only orders its own items.
+    plan = zwb.post(f"/api/annual-plans/{YEAR}/compile", json={"build_order": [build["id"], school["id"]]})
     assert plan.status_code == 200, plan.text
     sections = plan.json()["sections"]
     assert [i["name"] for i in sections["BUILD"]] == ["智慧警务大数据平台", "智慧校园平台"]
@@ -136,6 +137,7 @@ def test_an_adhoc_project_waits_for_the_funding_confirmation(suite):
     pid = project.json()["id"]
     assert project.json()["state"] == "ADHOC_APPLIED"
 
+    zwb.wait_for("/api/review-openings", lambda r: any(i.get("project_id") == pid for i in r["items"]))
     refused = zwb.post(f"/api/projects/{pid}/joint-review/open", json={})
     assert refused.status_code == 422
     assert (refused.json()["code"], refused.json()["rule"], refused.json()["article"]) == (
