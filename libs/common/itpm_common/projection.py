@@ -10,7 +10,7 @@ from marshmallow import fields, validate
 from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, func, insert, select, update
 
 from .errors import not_found
-from .events import CloudEvent
+from .events import CloudEvent, event_type
 from .schemas import StrictSchema, load_or_refuse
 from .service import query
 from .tables import LocalDateTime
@@ -57,6 +57,14 @@ STATE_AFTER = {
 LIFECYCLE = ("DRAFT", "PLAN_APPLIED", "PLAN_UNDER_REVIEW", "PLAN_DRAFTED", "NOT_INCLUDED", "PLANNED",
              "ADHOC_APPLIED", "ADHOC_FUNDING_CONFIRMED", "ADHOC_UNDER_REVIEW", "ADHOC_CLEARED", "ADHOC_REJECTED")
 _RANK = {state: i for i, state in enumerate(LIFECYCLE)}
+
+
+# Who emits each fact above: a projection service binds its queue to all of them.
+_STATE_EVENT_SERVICE = {
+    "PlanReviewOpened": "review", "PlanReviewReturned": "review", "JointReviewOpened": "review",
+    "JointReviewConcluded": "review", "FundingConfirmed": "funds",
+}
+STATE_EVENTS = tuple(event_type(_STATE_EVENT_SERVICE.get(name, "planning"), name) for name in STATE_AFTER)
 
 
 def state_after(event: CloudEvent) -> str | None:

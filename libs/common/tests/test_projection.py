@@ -9,7 +9,7 @@ from sqlalchemy import MetaData, select
 from sqlalchemy.orm import Session
 
 from itpm_common.events import CloudEvent, event_type
-from itpm_common.projection import STATE_AFTER, apply, projection_table, state_after
+from itpm_common.projection import STATE_AFTER, STATE_EVENTS, apply, projection_table, state_after
 
 SERVICE_OF = {"PlanReviewOpened": "review", "PlanReviewReturned": "review", "JointReviewOpened": "review",
               "JointReviewConcluded": "review", "FundingConfirmed": "funds"}
@@ -95,6 +95,16 @@ def test_state_after_each_fact(project, name, state):
 ])
 def test_state_after_depends_on_the_payload(project, name, data, state):
     assert project(fact(name, "2024-10-10T15:00:00+08:00", **data))["state"] == state
+
+
+def test_state_events_are_the_types_their_services_emit():
+    assert set(STATE_EVENTS) == {
+        event_type("planning", "PlanApplicationSubmitted"), event_type("planning", "PlanApplicationWithdrawn"),
+        event_type("review", "PlanReviewOpened"), event_type("review", "PlanReviewReturned"),
+        event_type("planning", "PlanItemDrafted"), event_type("planning", "PlanItemNotIncluded"),
+        event_type("planning", "PlanItemApproved"), event_type("planning", "AdHocApplicationSubmitted"),
+        event_type("funds", "FundingConfirmed"), event_type("review", "JointReviewOpened"),
+        event_type("review", "JointReviewConcluded")}
 
 
 def test_state_after_table():

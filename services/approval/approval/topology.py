@@ -1,14 +1,11 @@
 """Events this service consumes (its queue's bindings)."""
 
 from itpm_common.events import event_type
+from itpm_common.projection import STATE_EVENTS
 
 SUBSCRIBES = (
-    # The plan-stage facts: approval may only start for a project in the annual
-    # plan, so it must know each project's unit, year and plan state beforehand.
-    event_type("planning", "PlanApplicationSubmitted"),
-    event_type("review", "PlanReviewOpened"),
-    event_type("planning", "PlanItemDrafted"),
-    event_type("planning", "PlanItemNotIncluded"),
+    # Every fact that changes a project's main state (rules.md §3.2), for the projection.
+    *STATE_EVENTS,
     # R-8-4: the approved (or amended) annual plan copied to 发改.
     event_type("planning", "AnnualPlanCopiedToFG"),
 )

@@ -1,15 +1,10 @@
 """Events this service consumes (its queue's bindings)."""
 
-from itpm_common.events import event_type
+from itpm_common.projection import STATE_EVENTS
 
 SUBSCRIBES = (
-    # The plan-stage facts: budget and funding decisions concern projects of a
-    # plan year, so funds must know each project's unit, year and plan state beforehand.
-    event_type("planning", "PlanApplicationSubmitted"),
-    event_type("review", "PlanReviewOpened"),
-    event_type("planning", "PlanItemDrafted"),
-    event_type("planning", "PlanItemNotIncluded"),
-    # 第九条: an ad-hoc or superior-funded application asks 财政 to confirm its
-    # funding (superior-funded plan applications arrive as PlanApplicationSubmitted).
-    event_type("planning", "AdHocApplicationSubmitted"),
+    # Every fact that changes a project's main state (rules.md §3.2), for the projection. Among them
+    # 第九条's: an ad-hoc application (AdHocApplicationSubmitted), or a superior-funded plan application
+    # (PlanApplicationSubmitted with origin SUPERIOR_FUNDED), asks 财政 to confirm its funding.
+    *STATE_EVENTS,
 )
