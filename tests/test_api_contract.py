@@ -25,6 +25,8 @@ PAIRS = [
     (gwp.CompilePlanSchema, planning.CompilePlanSchema),
     (gwp.SubmitPlanSchema, planning.SubmitPlanSchema),
     (gwp.PlanDecisionSchema, planning.PlanDecisionSchema),
+    (gwp.OverallPlanSchema, planning.OverallPlanSchema),
+    (gwp.OverallPlanDecisionSchema, planning.OverallPlanDecisionSchema),
     (gw.OpinionSchema, review.OpinionSchema),
     (gw.ConclusionSchema, review.ConclusionSchema),
     (gw_funds.FundingConfirmationSchema, funds.ConfirmationSchema),

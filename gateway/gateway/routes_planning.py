@@ -167,3 +167,28 @@ class PlanningRoutes:
     def export_plan_pdf(self, request, plan_year):
         plan = self._annual_plan(request, plan_year)
         return _download(plan_export.to_pdf(plan), "application/pdf", f"{plan['title']}.pdf")
+
+    # ------------------------------------------------------------ the overall plan (Art 4, R-4-2)
+
+    @route("POST", "/api/overall-plans", ApiDoc(
+        "编制总体规划", "年度计划", upstream=True, body=sp.OverallPlanSchema, idempotent=True,
+        responses={200: sp.OverallPlanOutSchema}, errors=(400, 403, 409),
+        description="政务办牵头编制市级政务信息化建设总体规划（第四条）；已审定的版本不再修改，再次编制即为新版本。"))
+    def compile_overall_plan(self, request):
+        return self._planning_command(request, "compile_overall_plan")
+
+    @route("POST", "/api/overall-plans/approve", ApiDoc(
+        "审定总体规划", "年度计划", upstream=True, body=sp.OverallPlanDecisionSchema, idempotent=True,
+        responses={200: sp.OverallPlanOutSchema}, errors=(400, 403, 404, 409),
+        description="仅领导小组审定（第四条）。"))
+    def approve_overall_plan(self, request):
+        return self._planning_command(request, "approve_overall_plan")
+
+    @route("GET", "/api/overall-plans", ApiDoc(
+        "总体规划", "年度计划", upstream=True, query=sp.OverallPlanQuerySchema,
+        responses={200: sp.OverallPlanOutSchema}, errors=(404,),
+        description="已审定的版本所有用户可见；草稿仅政务办和领导小组可见。"))
+    def get_overall_plan(self, request):
+        self._login_required(request)
+        q = read_query(request, sp.OverallPlanQuerySchema())
+        return self._call(self.planning, "get_overall_plan", q.get("version_no"))

@@ -140,3 +140,41 @@ class AnnualPlanSchema(LenientSchema):
 
 class AnnualPlanListSchema(StrictSchema):
     items = fields.List(fields.Dict())
+
+
+class OverallPlanItemSchema(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=2, max=200), **_doc("规划的系统或项目"))
+    unit_id = fields.String(load_default=None, validate=validate.Length(max=64), **_doc("牵头单位"))
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class OverallPlanSchema(StrictSchema):
+    """市级政务信息化建设总体规划（第四条，R-4-2）：政务办牵头编制。"""
+
+    title = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    period_from = fields.Integer(required=True, strict=True, validate=validate.Range(2020, 2100), **_doc("规划期初"))
+    period_to = fields.Integer(required=True, strict=True, validate=validate.Range(2020, 2100), **_doc("规划期末"))
+    items = fields.List(fields.Nested(OverallPlanItemSchema), required=True, validate=validate.Length(min=1, max=500))
+
+
+class OverallPlanDecisionSchema(StrictSchema):
+    """领导小组审定总体规划（第四条）。"""
+
+    document_number = fields.String(required=True, validate=validate.Length(min=1, max=100), **_doc("审定文号"))
+    expected_version = fields.Integer(load_default=None, strict=True, **_doc("乐观并发版本号（R-0-2）"))
+
+
+class OverallPlanQuerySchema(StrictSchema):
+    version_no = fields.Integer(validate=validate.Range(min=1), **_doc("版本号；不填为最新可见版本"))
+
+
+class OverallPlanOutSchema(LenientSchema):
+    plan_id = fields.String()
+    version_no = fields.Integer()
+    status = fields.String(**_doc("DRAFT / APPROVED / SUPERSEDED"))
+    title = fields.String()
+    period_from = fields.Integer()
+    period_to = fields.Integer()
+    items = fields.List(fields.Dict())
+    document_number = fields.String(allow_none=True)
+    version = fields.Integer()

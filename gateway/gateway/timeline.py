@@ -51,6 +51,7 @@ EVENT_NAMES_ZH = {
     "JointReviewConcluded": "形成追加项目联审结论",
     "PlanItemDrafted": "列入年度计划草案",
     "PlanItemNotIncluded": "未列入年度计划",
+    "OverallPlanApproved": "领导小组审定总体规划",
     "PlanCallOpened": "发布年度计划申报通知",
     "PlanCallClosed": "年度计划申报截止",
     "PlanRankingUpdated": "调整申报排序",

@@ -35,6 +35,8 @@ PLAN = {"plan_id": "plan-1", "plan_year": 2027, "version_no": 1, "status": "APPR
     ("lgo", "post", "/api/annual-plans/2027/submit", {"expected_version": 2}, "submit_annual_plan", (2027,)),
     ("lg", "post", "/api/annual-plans/2027/return", {"reason": "调整"}, "return_annual_plan", (2027,)),
     ("lg", "post", "/api/annual-plans/2027/approve", {"document_number": "x"}, "approve_annual_plan", (2027,)),
+    ("zwb", "post", "/api/overall-plans", {"title": "总体规划"}, "compile_overall_plan", ()),
+    ("lg", "post", "/api/overall-plans/approve", {"document_number": "x"}, "approve_overall_plan", ()),
 ])
 def test_commands_reach_planning(client, login_as, fakes, who, method, path, body, rpc, args):
     fakes["planning"].answers[rpc] = {"ok": True}

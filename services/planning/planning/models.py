@@ -136,3 +136,27 @@ class SpecialReport(Base):
     summary: Mapped[str | None] = mapped_column(Text, nullable=True)
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[object] = mapped_column(LocalDateTime())
+
+
+class OverallPlan(Base):
+    """A version of the municipal overall plan (总体规划, R-4-2): 政务办 compiles, only the leading group approves.
+
+    Its items (planned systems and projects, JSON) are the evidence of plan listing for Art 10(1)."""
+
+    __tablename__ = "overall_plans"
+    __table_args__ = (UniqueConstraint("version_no"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version_no: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12))
+    title: Mapped[str] = mapped_column(String(200))
+    period_from: Mapped[int] = mapped_column(Integer)
+    period_to: Mapped[int] = mapped_column(Integer)
+    items: Mapped[str] = mapped_column(Text)
+    document_number: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    compiled_by: Mapped[str] = mapped_column(String(64))
+    compiled_at: Mapped[object] = mapped_column(LocalDateTime())
+    approved_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    approved_at: Mapped[object | None] = mapped_column(LocalDateTime(), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}

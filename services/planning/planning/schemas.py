@@ -245,3 +245,23 @@ class ProjectFilterSchema(StrictSchema):
     state = fields.String(load_default=None)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+
+class OverallPlanItemSchema(StrictSchema):
+    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    unit_id = fields.String(load_default=None, validate=validate.Length(max=64))
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class OverallPlanSchema(StrictSchema):
+    """政务办's draft of the overall plan (总体规划, Art 4(一)) for a period of years."""
+
+    title = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    period_from = fields.Integer(required=True, strict=True, validate=validate.Range(2020, 2100))
+    period_to = fields.Integer(required=True, strict=True, validate=validate.Range(2020, 2100))
+    items = fields.List(fields.Nested(OverallPlanItemSchema), required=True, validate=validate.Length(min=1, max=500))
+
+
+class OverallPlanDecisionSchema(StrictSchema):
+    document_number = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    expected_version = fields.Integer(load_default=None, strict=True)

@@ -19,6 +19,7 @@ from .entrypoints.annual_plan import AnnualPlanCommands
 from .entrypoints.applications import ApplicationCommands
 from .entrypoints.calls import CallCommands
 from .entrypoints.events import EventHandlers
+from .entrypoints.overall_plan import OverallPlanCommands
 from .models import PlanApplication, Project, infra
 from .schemas import ProjectFilterSchema
 from .topology import SUBSCRIBES
@@ -31,7 +32,7 @@ def _shown_to(ident, project: Project) -> bool:
 
 
 class PlanningService(ServiceBase, CallCommands, ApplicationCommands, AdHocCommands, AnnualPlanCommands,
-                      EventHandlers):
+                      OverallPlanCommands, EventHandlers):
     """政务办's service (rules.md §3.2): project identity, the call, applications, the annual plan."""
 
     name = "planning"
