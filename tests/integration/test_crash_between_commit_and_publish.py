@@ -40,6 +40,13 @@ def drain(ch, queue):
 def test_sigkill_after_commit_before_publish_loses_nothing_and_duplicates_nothing(
         tmp_path, amqp_vhost_uri, pg_database_url, identity_keys, token_for):
     upgrade(REPO / "services/planning/planning/migrations", pg_database_url)
+    # The sample's plan year needs an open call (R-7-5); written as a fixture row so the only event is the one
+    # under test.
+    engine = make_engine(pg_database_url)
+    with engine.begin() as db:
+        db.execute(text("INSERT INTO plan_calls (plan_year, opens_on, closes_on, status, opened_by, opened_at, version)"
+                        " VALUES (2027, '2020-01-01', '2099-12-31', 'OPEN', 'zwb', now(), 1)"))
+    engine.dispose()
     conn = pika.BlockingConnection(pika.URLParameters(amqp_vhost_uri))
     ch = conn.channel()
     ch.exchange_declare(EXCHANGE, "topic", durable=True)
