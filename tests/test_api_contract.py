@@ -14,6 +14,8 @@ PAIRS = [
     (gw.PlanApplicationSchema, planning.PlanApplicationSchema),
     (gw.OpinionSchema, review.OpinionSchema),
     (gw.ConclusionSchema, review.ConclusionSchema),
+    (gw.ProjectQuerySchema, planning.ProjectFilterSchema),
+    (gw.DashboardQuerySchema, planning.DashboardFilterSchema),
 ]
 
 

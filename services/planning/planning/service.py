@@ -14,11 +14,11 @@ from itpm_common.events import CloudEvent
 from itpm_common.schemas import load_or_refuse
 from itpm_common.service import ServiceBase, command, query
 from itpm_common.uow import Transactions
-from itpm_common.visibility import may_see, visible
+from itpm_common.visibility import may_see
 
-from . import rules
+from . import listing, rules
 from .models import PlanApplication, Project, infra
-from .schemas import PlanApplicationSchema, ProjectFilterSchema, ProjectSchema
+from .schemas import DashboardFilterSchema, PlanApplicationSchema, ProjectFilterSchema, ProjectSchema
 from .topology import SUBSCRIBES
 
 _project_out = ProjectSchema()
@@ -106,18 +106,21 @@ class PlanningService(ServiceBase):
     def list_projects(self, filters=None):
         ident = self.caller.identity()
         f = load_or_refuse(ProjectFilterSchema(), filters or {})
-        q = select(Project).where(visible(ident, Project.unit_id, Project.classified))
-        if f["unit_id"] and ident.reads_all:
-            q = q.where(Project.unit_id == f["unit_id"])
-        for key in ("plan_year", "category", "state"):
-            if f[key] is not None:
-                q = q.where(getattr(Project, key) == f[key])
+        q = listing.filtered(ident, f)
         with self.tx.read() as s:
             total = s.scalar(select(func.count()).select_from(q.subquery()))
-            rows = s.scalars(q.order_by(Project.created_at.desc(), Project.id)
-                             .offset((f["page"] - 1) * f["page_size"]).limit(f["page_size"]))
+            rows = s.scalars(listing.ordered(q, f).offset((f["page"] - 1) * f["page_size"]).limit(f["page_size"]))
             return {"items": [_project_out.dump(p) for p in rows], "total": total,
                     "page": f["page"], "page_size": f["page_size"]}
+
+    @query
+    def dashboard_figures(self, filters=None):
+        """Counts and estimates by year, unit, state and category, and the funnel from
+        application to acceptance, over the projects the caller may see."""
+        ident = self.caller.identity()
+        f = load_or_refuse(DashboardFilterSchema(), filters or {})
+        with self.tx.read() as s:
+            return listing.dashboard(s, ident, f["plan_year"])
 
     @consume_events(SUBSCRIBES)
     def on_event(self, event: CloudEvent):
