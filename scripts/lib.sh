@@ -335,3 +335,69 @@ ensure_postgres() {
     [ -n "$installed" ] && _pg_trust_loopback
     log "PostgreSQL answers on $host:$port"
 }
+
+# --------------------------------------------------------------------------------------------------
+# The portal (gateway/portal: Vue 3, built by Vite into dist/, served by the gateway) and its browser tests
+# --------------------------------------------------------------------------------------------------
+
+ITPM_PORTAL="$ITPM_ROOT/gateway/portal"
+
+# Node.js 20.19 or newer (Vite 7) with npm; installs Debian's packages as root when there is no node at all.
+ensure_node() {
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        apt_install nodejs npm || return 1
+    fi
+    node -e 'const [a, b] = process.versions.node.split(".").map(Number);
+             process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' 2>/dev/null || {
+        warn "Node.js $(node --version 2>/dev/null) is too old to build the portal (20.19 or newer is needed)"
+        return 1
+    }
+}
+
+# npm ci from the committed package-lock.json when node_modules is missing or older than the lock.
+ensure_portal_packages() {
+    local stamp="$ITPM_PORTAL/node_modules/.package-lock.json"
+    if [ -f "$stamp" ] && [ ! "$ITPM_PORTAL/package-lock.json" -nt "$stamp" ]; then
+        return 0
+    fi
+    log "installing the portal's npm packages (npm ci)"
+    (cd "$ITPM_PORTAL" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+}
+
+# True when dist/ is missing or older than any of its sources.
+portal_stale() {
+    local index="$ITPM_PORTAL/dist/index.html"
+    [ -f "$index" ] || return 0
+    [ -n "$(find "$ITPM_PORTAL/src" "$ITPM_PORTAL/index.html" "$ITPM_PORTAL/vite.config.js" \
+        "$ITPM_PORTAL/package.json" "$ITPM_PORTAL/package-lock.json" -newer "$index" -print -quit)" ]
+}
+
+# ensure_portal [strict]: build the portal when needed. Without strict, a machine that cannot build it
+# (no Node.js, no npm registry) still runs the suite: the gateway then serves the built files it has, or a
+# plain landing page.
+ensure_portal() {
+    local strict=${1:-}
+    portal_stale || return 0
+    if ! ensure_node || ! ensure_portal_packages; then
+        [ -n "$strict" ] && die "the portal cannot be built: Node.js 20.19+ and npm (with the npm registry) are needed"
+        warn "the portal could not be built; the gateway serves $( [ -f "$ITPM_PORTAL/dist/index.html" ] &&
+            echo 'the previous build' || echo 'a plain landing page')"
+        return 0
+    fi
+    log "building the portal (vite build → gateway/portal/dist)"
+    if ! (cd "$ITPM_PORTAL" && npx --no-install vite build --logLevel warn); then
+        [ -n "$strict" ] && die "vite build failed"
+        warn "vite build failed; the gateway serves the previous build or a plain landing page"
+    fi
+}
+
+# The browser tests drive Debian's Chromium (test tools cannot download browsers here); CJK fonts make the
+# screenshots readable.
+ensure_browser_tools() {
+    ensure_node || die "the browser tests need Node.js 20.19+ and npm"
+    ensure_portal_packages || die "npm ci failed in gateway/portal"
+    if [ ! -x /usr/bin/chromium ]; then
+        apt_install chromium fonts-wqy-microhei ||
+            die "the browser tests need Debian's Chromium: sudo apt-get install chromium fonts-wqy-microhei"
+    fi
+}

@@ -149,6 +149,7 @@ prepare() {
     fi
 
     ensure_venv
+    ensure_portal
     ensure_rabbitmq
     mkdir -p "$LOGS" "$ITPM_DATA_DIR/documents"
 

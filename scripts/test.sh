@@ -15,6 +15,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ITPM_ROOT"
 
 ensure_venv
+ensure_portal strict
+ensure_browser_tools
 ensure_rabbitmq
 ensure_management_plugin
 ensure_postgres

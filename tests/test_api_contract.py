@@ -35,6 +35,8 @@ PAIRS = [
     (gw.JointConclusionSchema, review.JointConclusionSchema),
     (gw.ReviewQuerySchema, review.ReviewFilterSchema),
     (gw.OpeningQuerySchema, review.OpeningFilterSchema),
+    (gw.ProjectQuerySchema, planning.ProjectFilterSchema),
+    (gw.DashboardQuerySchema, planning.DashboardFilterSchema),
 ]
 
 

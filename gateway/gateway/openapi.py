@@ -30,6 +30,7 @@ TAGS = [
     {"name": "论证",
      "description": "计划论证（第八条）与追加项目联审（第九条）：政务办开启、退回，各部门意见，联审结论"},
     *routes_funds.TAGS,
+    {"name": "门户", "description": "我的待办与统计看板（汇总各服务的数据）"},
     {"name": "系统", "description": "运行状态、接口文档、门户"},
 ]
 
@@ -71,8 +72,9 @@ COMPONENT_SCHEMAS = {
     "Health": schemas.HealthSchema,
 }
 
-_PARAM_RE = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
-_PARAM_ZH = {"project_id": "项目编号", "digest": "文档摘要（sha256:<64 位十六进制>）", "path": "静态资源路径"}
+_PARAM_RE = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>")
+_PARAM_ZH = {"project_id": "项目编号", "digest": "文档摘要（sha256:<64 位十六进制>）", "path": "静态资源路径",
+             "section": "门户页面", "rest": "门户页面的下级路径"}
 
 
 def _openapi_path(url: str) -> str:

@@ -8,7 +8,7 @@ authority per payload. The request-body schemas below mirror those payloads
 to document them in the OpenAPI document.
 """
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from itpm_common.schemas import LenientSchema, StrictSchema
 
@@ -267,13 +267,40 @@ class ProjectListSchema(StrictSchema):
     page_size = fields.Integer()
 
 
+HOLD_FILTERS = ("ANY", "NONE", "RECTIFYING", "SUSPENDED", "INVESTMENT_DEFERRED", "SHARING_NONCOMPLIANT",
+                "DUPLICATE_COLLECTION", "CRYPTO_NONCOMPLIANT", "CYBERSEC_NONCOMPLIANT", "GRADED_PROTECTION_UNMET",
+                "MAJOR_SECURITY_HAZARD", "NON_SHARING_UNAPPROVED")
+SORT_FIELDS = ("created_at", "updated_at", "name", "unit_name", "plan_year", "estimate_fen", "state")
+MAX_AMOUNT_FEN = 10_000_000_000_000
+
+
 class ProjectQuerySchema(StrictSchema):
     plan_year = fields.Integer(validate=validate.Range(2000, 2100), **_doc("计划年度"))
-    category = fields.String(validate=validate.OneOf(CATEGORIES), **_doc("类别"))
+    category = fields.String(validate=validate.OneOf(CATEGORIES), **_doc("类别：BUILD 建设类 / OM 运维类"))
     state = fields.String(validate=validate.Length(min=1, max=40), **_doc("状态"))
     unit_id = fields.String(validate=validate.Length(min=1, max=64), **_doc("单位（仅可查看全部项目的角色有效）"))
+    hold = fields.String(validate=validate.OneOf(HOLD_FILTERS),
+                         **_doc("挂起事项（rules.md §3.4）：ANY 有任一、NONE 无，或某一挂起代码"))
+    estimate_min_fen = fields.Integer(validate=validate.Range(0, MAX_AMOUNT_FEN), **_doc("投资估算下限（分，含）"))
+    estimate_max_fen = fields.Integer(validate=validate.Range(0, MAX_AMOUNT_FEN), **_doc("投资估算上限（分，含）"))
+    q = fields.String(validate=validate.Length(min=1, max=100), **_doc("按项目名称或单位名称模糊查找"))
+    sort = fields.String(validate=validate.OneOf(SORT_FIELDS), **_doc("排序字段，默认 created_at"))
+    order = fields.String(validate=validate.OneOf(("asc", "desc")), **_doc("asc 升序 / desc 降序（默认）"))
     page = fields.Integer(validate=validate.Range(min=1), **_doc("页码，从 1 开始"))
     page_size = fields.Integer(validate=validate.Range(min=1, max=200), **_doc("每页条数"))
+
+    @validates_schema
+    def _amount_range_in_order(self, data, **kwargs):
+        low, high = data.get("estimate_min_fen"), data.get("estimate_max_fen")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("金额下限不得大于上限", field_name="estimate_min_fen")
+
+
+class ProjectExportQuerySchema(ProjectQuerySchema):
+    """The list's filters and order; the export has no pages."""
+
+    class Meta:
+        exclude = ("page", "page_size")
 
 
 # ---------------------------------------------------------------- timeline
@@ -528,3 +555,71 @@ class HealthSchema(StrictSchema):
     broker = fields.Nested(ComponentHealthSchema)
     database = fields.Nested(ComponentHealthSchema, **_doc("网关自身的数据库"))
     services = fields.Dict(keys=fields.String(), values=fields.Nested(ComponentHealthSchema))
+
+
+# ---------------------------------------------------------------- portal: workbench and dashboard
+
+
+class WorkItemSchema(StrictSchema):
+    kind = fields.String(**_doc("待办类型，如 PLAN_REVIEW_OPINION；后续环节增加新类型"))
+    kind_zh = fields.String(**_doc("待办类型中文名"))
+    title = fields.String(**_doc("待办事项"))
+    project_id = fields.String(allow_none=True)
+    project_name = fields.String(allow_none=True)
+    unit_name = fields.String(allow_none=True, **_doc("项目建设单位"))
+    since = fields.String(allow_none=True, **_doc("事项产生时间（ISO 8601）"))
+    deadline = fields.String(allow_none=True, **_doc("办理期限（仅管理办法规定了期限的事项才有）"))
+    overdue = fields.Boolean(**_doc("是否已超过期限"))
+    article = fields.String(allow_none=True, **_doc("依据条款"))
+    link = fields.String(**_doc("门户中办理该事项的页面"))
+    action_zh = fields.String(**_doc("办理动作"))
+    detail_zh = fields.String(allow_none=True, **_doc("补充说明"))
+
+
+class WorkKindSchema(StrictSchema):
+    kind = fields.String()
+    kind_zh = fields.String()
+
+
+class WorkbenchSchema(StrictSchema):
+    items = fields.List(fields.Nested(WorkItemSchema), **_doc("逾期在前，其次按期限、产生时间排列"))
+    total = fields.Integer()
+    overdue = fields.Integer(**_doc("逾期事项数"))
+    kinds = fields.List(fields.Nested(WorkKindSchema), **_doc("本角色可能收到的待办类型"))
+    unavailable = fields.List(fields.String(), **_doc("暂时无法查询的服务（其待办未列出）"))
+    today = fields.String(**_doc("计算逾期所依据的日期（北京时间）"))
+
+
+class DashboardQuerySchema(StrictSchema):
+    plan_year = fields.Integer(validate=validate.Range(2000, 2100), **_doc("计划年度；不填为全部年度"))
+
+
+class FigureSchema(LenientSchema):
+    count = fields.Integer(**_doc("项目数"))
+    estimate_fen = fields.Integer(**_doc("投资估算合计（分）"))
+
+
+class FunnelStageSchema(StrictSchema):
+    stage = fields.String()
+    label_zh = fields.String()
+    count = fields.Integer(**_doc("到达该环节的项目数"))
+
+
+class PendingOpinionSchema(StrictSchema):
+    bureau = fields.String()
+    bureau_zh = fields.String()
+    count = fields.Integer(**_doc("尚待该部门出具意见的论证数"))
+
+
+class DashboardSchema(StrictSchema):
+    plan_year = fields.Integer(allow_none=True)
+    total = fields.Nested(FigureSchema)
+    by_year = fields.List(fields.Nested(FigureSchema), **_doc("按年度：plan_year、count、estimate_fen"))
+    by_unit = fields.List(fields.Nested(FigureSchema), **_doc("按单位：unit_id、unit_name、count、estimate_fen"))
+    by_state = fields.List(fields.Nested(FigureSchema), **_doc("按状态：state、count、estimate_fen"))
+    by_category = fields.List(fields.Nested(FigureSchema), **_doc("按类别：category、count、estimate_fen"))
+    funnel = fields.List(fields.Nested(FunnelStageSchema), **_doc("从申报到验收的漏斗"))
+    open_reviews = fields.Integer(**_doc("进行中的计划论证数"))
+    pending_opinions = fields.List(fields.Nested(PendingOpinionSchema), **_doc("各部门尚待出具的论证意见"))
+    overdue = fields.List(fields.Nested(WorkItemSchema), **_doc("已逾期的事项（仅有法定期限的事项）"))
+    unavailable = fields.List(fields.String(), **_doc("暂时无法查询的服务"))

@@ -14,12 +14,13 @@ from itpm_common.events import CloudEvent
 from itpm_common.schemas import load_or_refuse
 from itpm_common.uow import Transactions
 
-from . import auth, documents, health, openapi, portal, timeline
+from . import auth, documents, health, openapi, portal_files, timeline
 from . import schemas as s
 from .http import ApiDoc, idempotency_key, json_response, read_json, read_query, route
 from .models import infra
 from .routes_funds import FundsRoutes
 from .routes_planning import PlanningRoutes
+from .routes_portal import PortalRoutes
 from .routes_review import ReviewRoutes
 from .rpc import ActAs, BoundedRpcProxy, call
 from .settings import SettingsProvider
@@ -31,7 +32,7 @@ def _openapi_document() -> dict:
     return openapi.build(GatewayService)
 
 
-class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes):
+class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes, PortalRoutes):
     name = "gateway"
 
     tx = Transactions(infra)
@@ -201,12 +202,12 @@ class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes):
 
     @route("GET", "/", ApiDoc("门户首页", "系统", auth=False, responses={200: "text/html"}))
     def portal_index(self, request):
-        return portal.index(request, self.settings.portal_dist)
+        return portal_files.index(request, self.settings.portal_dist)
 
     @route("GET", "/assets/<path:path>", ApiDoc("门户静态资源", "系统", auth=False,
                                                  responses={200: "application/octet-stream"}, errors=(404,)))
     def portal_asset(self, request, path):
-        return portal.asset(request, self.settings.portal_dist, path)
+        return portal_files.asset(request, self.settings.portal_dist, path)
 
     # ------------------------------------------------------------ events
 

@@ -6,7 +6,7 @@ the article's own code (rules.md §6: "Missing documents required by an
 article never use VALIDATION").
 """
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from itpm_common.schemas import StrictSchema
 
@@ -238,13 +238,41 @@ class ProjectSchema(StrictSchema):
     updated_at = fields.DateTime()
 
 
+# The holds of rules.md §3.4. Planning records none yet (they are raised in
+# later stages), so a listing filtered on one is empty until they exist.
+HOLDS = ("RECTIFYING", "SUSPENDED", "INVESTMENT_DEFERRED", "SHARING_NONCOMPLIANT", "DUPLICATE_COLLECTION",
+         "CRYPTO_NONCOMPLIANT", "CYBERSEC_NONCOMPLIANT", "GRADED_PROTECTION_UNMET", "MAJOR_SECURITY_HAZARD",
+         "NON_SHARING_UNAPPROVED")
+HOLD_FILTERS = ("ANY", "NONE", *HOLDS)
+SORT_FIELDS = ("created_at", "updated_at", "name", "unit_name", "plan_year", "estimate_fen", "state")
+SORT_ORDERS = ("asc", "desc")
+# 1,000 亿元 in fen: far above any municipal project, below every database's integer limit.
+MAX_AMOUNT_FEN = 10_000_000_000_000
+
+
 class ProjectFilterSchema(StrictSchema):
-    plan_year = fields.Integer(load_default=None)
-    unit_id = fields.String(load_default=None)
+    plan_year = fields.Integer(load_default=None, validate=validate.Range(2000, 2100))
+    unit_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
     category = fields.String(load_default=None, validate=validate.OneOf(CATEGORIES))
-    state = fields.String(load_default=None)
+    state = fields.String(load_default=None, validate=validate.Length(min=1, max=40))
+    hold = fields.String(load_default=None, validate=validate.OneOf(HOLD_FILTERS))
+    estimate_min_fen = fields.Integer(load_default=None, validate=validate.Range(0, MAX_AMOUNT_FEN))
+    estimate_max_fen = fields.Integer(load_default=None, validate=validate.Range(0, MAX_AMOUNT_FEN))
+    q = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
+    sort = fields.String(load_default="created_at", validate=validate.OneOf(SORT_FIELDS))
+    order = fields.String(load_default="desc", validate=validate.OneOf(SORT_ORDERS))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+    @validates_schema
+    def _amount_range_in_order(self, data, **kwargs):
+        low, high = data.get("estimate_min_fen"), data.get("estimate_max_fen")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("金额下限不得大于上限", field_name="estimate_min_fen")
+
+
+class DashboardFilterSchema(StrictSchema):
+    plan_year = fields.Integer(load_default=None, validate=validate.Range(2000, 2100))
 
 
 class OverallPlanItemSchema(StrictSchema):

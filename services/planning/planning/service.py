@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from itpm_common.consumer import consume_events
 from itpm_common.errors import not_found
@@ -12,8 +12,9 @@ from itpm_common.events import CloudEvent
 from itpm_common.schemas import load_or_refuse
 from itpm_common.service import ServiceBase, query
 from itpm_common.uow import Transactions
-from itpm_common.visibility import may_see, visible
+from itpm_common.visibility import may_see
 
+from . import listing
 from .entrypoints.adhoc import AdHocCommands
 from .entrypoints.annual_plan import AnnualPlanCommands
 from .entrypoints.applications import ApplicationCommands
@@ -21,7 +22,7 @@ from .entrypoints.calls import CallCommands
 from .entrypoints.events import EventHandlers
 from .entrypoints.overall_plan import OverallPlanCommands
 from .models import PlanApplication, Project, infra
-from .schemas import ProjectFilterSchema
+from .schemas import DashboardFilterSchema, ProjectFilterSchema
 from .topology import SUBSCRIBES
 from .views import project_out as _project_out
 
@@ -58,19 +59,21 @@ class PlanningService(ServiceBase, CallCommands, ApplicationCommands, AdHocComma
     def list_projects(self, filters=None):
         ident = self.caller.identity()
         f = load_or_refuse(ProjectFilterSchema(), filters or {})
-        q = select(Project).where(visible(ident, Project.unit_id, Project.classified),
-                                  or_(Project.current_version_no > 0, Project.unit_id == ident.unit_id))
-        if f["unit_id"] and ident.reads_all:
-            q = q.where(Project.unit_id == f["unit_id"])
-        for key in ("plan_year", "category", "state"):
-            if f[key] is not None:
-                q = q.where(getattr(Project, key) == f[key])
+        q = listing.filtered(ident, f)
         with self.tx.read() as s:
             total = s.scalar(select(func.count()).select_from(q.subquery()))
-            rows = s.scalars(q.order_by(Project.created_at.desc(), Project.id)
-                             .offset((f["page"] - 1) * f["page_size"]).limit(f["page_size"]))
+            rows = s.scalars(listing.ordered(q, f).offset((f["page"] - 1) * f["page_size"]).limit(f["page_size"]))
             return {"items": [_project_out.dump(p) for p in rows], "total": total,
                     "page": f["page"], "page_size": f["page_size"]}
+
+    @query
+    def dashboard_figures(self, filters=None):
+        """Counts and estimates by year, unit, state and category, and the funnel from
+        application to acceptance, over the projects the caller may see."""
+        ident = self.caller.identity()
+        f = load_or_refuse(DashboardFilterSchema(), filters or {})
+        with self.tx.read() as s:
+            return listing.dashboard(s, ident, f["plan_year"])
 
     @consume_events(SUBSCRIBES)
     def on_event(self, event: CloudEvent):

@@ -1,5 +1,7 @@
-"""The portal's static files (a Vite build in gateway/portal/dist) or, until
-one is built, a plain landing page pointing at the API documentation."""
+"""The portal's static files (a Vite build in gateway/portal/dist; this module is not named
+portal so that it cannot be confused with that folder): index.html
+for the root and every client route, hashed assets with a long cache; until
+a build exists, a plain landing page pointing at the API documentation."""
 
 from __future__ import annotations
 
@@ -38,12 +40,24 @@ a{color:#1565c0}li{margin:10px 0}small{color:#909399}
 """
 
 
+# Vite names every built asset by its content hash, so an asset never changes
+# under its name and may be cached for good; index.html names the current
+# ones and is revalidated on every load.
+ASSET_CACHE = "public, max-age=31536000, immutable"
+INDEX_CACHE = "no-cache"
+
+
 def index(request: Request, dist: Path) -> Response:
+    """index.html for the portal's every client route (the browser shows the page)."""
     if (dist / "index.html").is_file():
-        return send_from_directory(dist, "index.html", request.environ)
+        response = send_from_directory(dist, "index.html", request.environ)
+        response.headers["Cache-Control"] = INDEX_CACHE
+        return response
     return Response(LANDING_PAGE, content_type="text/html; charset=utf-8")
 
 
 def asset(request: Request, dist: Path, path: str) -> Response:
     # send_from_directory refuses paths that escape the directory (404).
-    return send_from_directory(dist / "assets", path, request.environ)
+    response = send_from_directory(dist / "assets", path, request.environ)
+    response.headers["Cache-Control"] = ASSET_CACHE
+    return response

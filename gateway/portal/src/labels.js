@@ -1,0 +1,54 @@
+// Chinese names of the domain's codes (rules.md §1, §3.2, §3.4). The gateway's labels.py carries the same names
+// for the Excel export.
+export const CATEGORY = { BUILD: '建设类', OM: '运维类' }
+export const BUILD_KIND = { NEW: '新建', UPGRADE: '改建（升级）', EXPAND: '扩建' }
+export const ROLE = {
+  ZWB: '政务办', WX: '网信', FG: '发改', GX: '工信', CZ: '财政', SJ: '审计', LG: '领导小组', LGO: '领导小组办公室',
+  UNIT: '项目建设单位', BM: '保密行政管理部门', JL: '监理单位', TP: '第三方咨询机构', ZG: '项目主管部门',
+  ARCH: '档案主管部门', SYSTEM: '系统',
+}
+export const BUREAUS = ['WX', 'FG', 'GX', 'CZ']
+export const VERDICT = { AGREE: '同意', AGREE_WITH_CONDITIONS: '有条件同意', DISAGREE: '不同意' }
+export const OUTCOME = { DRAFT: '列入年度计划草案', NOT_INCLUDED: '不予列入' }
+export const CRITERIA = {
+  policy_need: '政策依据与需求', intensive_sharing: '集约共享', content_funding: '建设内容与资金', security_solution: '安全方案',
+}
+export const CRITERION = { MET: '符合', NOT_MET: '不符合' }
+export const REVIEW_STATUS = { OPEN: '论证中', CONCLUDED: '已结论' }
+export const FUNDING_TYPE = { MUNICIPAL: '市级财政', SUPERIOR: '上级资金', OTHER: '其他' }
+export const BASIS_LEVELS = ['党中央/国务院', '省委/省政府', '市委/市政府', '国家部委', '省级部门']
+
+export const STATE = {
+  DRAFT: '草稿', PLAN_APPLIED: '已申报', PLAN_UNDER_REVIEW: '计划论证中', PLAN_DRAFTED: '已列入计划草案',
+  PLANNED: '已列入年度计划', NOT_INCLUDED: '未列入年度计划', ADHOC_APPLIED: '临时申报待资金确认',
+  ADHOC_FUNDING_CONFIRMED: '资金已确认', ADHOC_UNDER_REVIEW: '联合论证中', ADHOC_CLEARED: '联合论证通过',
+  ADHOC_REJECTED: '联合论证未通过', IN_APPROVAL: '立项审批中', APPROVED: '已批复', APPROVAL_REFUSED: '审批未通过',
+  IN_CONSTRUCTION: '建设中', RE_APPROVAL: '调整重新审批中', COMPLETED: '已建成', ACCEPTANCE_APPLIED: '已申请验收',
+  ACCEPTANCE_IN_PROGRESS: '验收中', ACCEPTED: '已通过验收', ACCEPTANCE_FAILED: '验收未通过', FINAL_ACCOUNTS: '竣工决算',
+  SURPLUS_RETURN_PENDING: '结余资金待收回', POST_ACCEPTANCE: '验收后', SELF_EVALUATED: '已自评价', CLOSED: '已关闭',
+  TERMINATED: '已终止', OM_FUNDING_REQUESTED: '运维资金申请中', OM_FUNDED: '运维资金已安排',
+  OM_FUNDING_REFUSED: '运维资金不予安排', OM_CLOSED: '运维年度结束',
+}
+export const HOLD = {
+  ANY: '有任一挂起事项', NONE: '无挂起事项', RECTIFYING: '整改中', SUSPENDED: '暂停', INVESTMENT_DEFERRED: '暂缓安排信息化投资计划',
+  SHARING_NONCOMPLIANT: '未按要求共享数据资源', DUPLICATE_COLLECTION: '重复采集数据', CRYPTO_NONCOMPLIANT: '不符合密码应用要求',
+  CYBERSEC_NONCOMPLIANT: '不符合网络安全要求', GRADED_PROTECTION_UNMET: '未按等级（分级）保护标准建设',
+  MAJOR_SECURITY_HAZARD: '存在重大安全隐患', NON_SHARING_UNAPPROVED: '不共享例外未获批准',
+}
+
+export const label = (table, code) => (code == null ? '' : table[code] || code)
+
+export function yuan(fen) {
+  if (fen == null) return ''
+  return (fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+}
+
+export function wan(fen) {
+  if (fen == null) return ''
+  return (fen / 1_000_000).toLocaleString('zh-CN', { maximumFractionDigits: 2 })
+}
+
+export function dateTime(iso) {
+  if (!iso) return ''
+  return String(iso).slice(0, 16).replace('T', ' ')
+}

@@ -1,0 +1,50 @@
+// The setup of the browser tests in one place: which application the department files and what has to be in
+// place before it may (a call window) and before the bureaus may give opinions (an open plan review). When
+// the API asks 政务办 to open a call per plan year and each plan review explicitly, only this file changes.
+const path = require('path')
+
+const PASSWORD = 'Demo@2026'
+const SCREENSHOTS = path.resolve(__dirname, '../../docs/screenshots')
+const PLAN_YEAR = new Date().getFullYear() + 1
+const RUN = Date.now().toString(36).slice(-5)
+// Ranks are unique within a unit's category and year (第七条); a run's own keep reruns on one suite apart.
+const RANK_BASE = (Date.now() % 100_000) * 10
+
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
+
+function application(name, { rank = 1 } = {}) {
+  return {
+    name: `${name}（${RUN}）`,
+    rank: RANK_BASE + rank,
+    year: PLAN_YEAR,
+    system: '警务数据中台',
+    basis: { title: '关于加快推进数字政府建设的实施意见', number: '连政发〔2026〕12号', level: '市委/市政府' },
+    texts: {
+      need: '现有系统分散，数据无法共享', objectives: '建成统一的警务数据平台',
+      intensive_sharing: '依托政务云与大数据中心，数据通过共享交换平台开放', content: '数据汇聚、治理、分析三个子系统',
+      security_solution: '按等保三级建设，密码应用符合 GB/T 39786',
+    },
+    standards: 'GB/T 22239-2019 信息安全技术 网络安全等级保护基本要求',
+    estimateYuan: '1000000',
+    signer: '孙局长',
+    files: {
+      form: { name: '申报书.pdf', mimeType: 'application/pdf', buffer: PDF },
+      plan: { name: '项目方案.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([PDF, Buffer.from('% plan\n')]) },
+    },
+  }
+}
+
+// 政务办's call for the plan year: the applications are accepted without one today.
+async function openCallWindow(/* request */) {}
+
+// The plan review opens on the application today; wait until the bureau's workbench lists it.
+async function awaitPlanReview(page, projectName) {
+  const { expect } = require('@playwright/test')
+  await expect.poll(async () => {
+    await page.goto('/workbench')
+    await page.locator('[data-test=work-items]').waitFor()
+    return page.locator('[data-test=work-item-link]', { hasText: projectName }).count()
+  }, { timeout: 30_000, intervals: [500, 1000] }).toBeGreaterThan(0)
+}
+
+module.exports = { PASSWORD, SCREENSHOTS, PLAN_YEAR, PDF, application, openCallWindow, awaitPlanReview }

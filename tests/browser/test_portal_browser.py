@@ -1,0 +1,36 @@
+"""The portal in a real browser: Playwright's test runner (Node.js) drives Debian's headless Chromium against
+the whole suite started by the run command. The scenarios are in portal.spec.js; this test starts the suite,
+runs them and fails with their report when any of them fails. (Playwright is driven from Node.js in a
+subprocess: the Python package would run inside this eventlet-patched process.)"""
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ..e2e.suite import REPO
+
+pytestmark = pytest.mark.e2e
+
+PORTAL = REPO / "gateway" / "portal"
+HERE = Path(__file__).resolve().parent
+CHROMIUM = os.environ.get("ITPM_CHROMIUM", "/usr/bin/chromium")
+
+
+def test_the_portal_in_a_browser(suite, tmp_path):
+    runner = PORTAL / "node_modules" / ".bin" / "playwright"
+    assert runner.exists(), "run scripts/test.sh (it runs npm ci in gateway/portal) before the browser tests"
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium fonts-wqy-microhei"
+    page = suite.run_script("status")
+    assert "gateway" in page.stdout and "RUNNING" in page.stdout, page.stdout
+
+    env = {**os.environ, "ITPM_BASE_URL": suite.base_url, "ITPM_CHROMIUM": CHROMIUM,
+           "ITPM_BROWSER_OUTPUT": str(tmp_path / "results"),
+           # The specs live outside the portal's folder; they find @playwright/test in its node_modules.
+           "NODE_PATH": str(PORTAL / "node_modules"), "CI": "1"}
+    result = subprocess.run([str(runner), "test", "--config", str(HERE / "playwright.config.js")],
+                            cwd=PORTAL, env=env, capture_output=True, text=True, timeout=1200)
+    report = result.stdout[-20000:] + result.stderr[-5000:]
+    print(report)
+    assert result.returncode == 0, report
