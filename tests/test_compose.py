@@ -258,3 +258,12 @@ def test_k8s_environment_is_what_the_config_reads(k8s_docs, name):
     reads = config_env_keys(name)
     assert keys == reads, f"{name}: extra {sorted(keys - reads)}, missing {sorted(reads - keys)}"
     assert container["image"].startswith(f"itpm/{name}:")
+
+
+def test_the_gateway_image_carries_the_built_portal():
+    text = (REPO / "gateway" / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"^FROM node:\S+ AS portal$", text, re.M), "the portal is built in its own stage"
+    assert "npm ci" in text and "package-lock.json" in text, "from the locked npm packages"
+    assert "COPY --from=portal /portal/dist /app/portal/dist" in text
+    ignored = (REPO / ".dockerignore").read_text(encoding="utf-8").split()
+    assert "**/node_modules" in ignored and "gateway/portal/dist" in ignored, "host builds stay out of the context"
