@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 ISSUER = "连云港市政务信息化工作领导小组"
 SECTION_TITLES = {"BUILD": "一、建设类项目", "OM": "二、运维类项目"}
@@ -99,19 +99,24 @@ def to_pdf(plan: dict) -> bytes:
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=18 * mm, rightMargin=18 * mm,
                             topMargin=15 * mm, bottomMargin=15 * mm, title=plan["title"], author=ISSUER)
+    # 红头: the issuing body in red, the document number, then the red rule across the page.
     story = [Paragraph(ISSUER, head), Spacer(1, 4 * mm),
-             Paragraph(plan.get("document_number") or "（尚未审定）", number), Spacer(1, 6 * mm),
+             Paragraph(plan.get("document_number") or "（尚未审定）", number), Spacer(1, 2 * mm),
+             HRFlowable(width="100%", thickness=1.5, color=colors.red), Spacer(1, 6 * mm),
              Paragraph(plan["title"], title), Spacer(1, 6 * mm)]
     widths = [12 * mm, 80 * mm, 48 * mm, 16 * mm, 18 * mm, 30 * mm, 26 * mm]
     for key in ("BUILD", "OM"):
         story.append(Paragraph(SECTION_TITLES[key], section))
+        rows = _rows(plan, key)
         data = [[Paragraph(c, cell) for c in COLUMNS]]
-        data += [[Paragraph(str(v), cell) for v in row] for row in _rows(plan, key)] or [
+        data += [[Paragraph(str(v), cell) for v in row] for row in rows] or [
             [Paragraph("（无）", cell)] + [""] * (len(COLUMNS) - 1)]
+        style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+        if not rows:
+            style.append(("SPAN", (0, 1), (-1, 1)))
         table = Table(data, colWidths=widths, repeatRows=1)
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                                   ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
-                                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        table.setStyle(TableStyle(style))
         story += [table, Spacer(1, 6 * mm)]
     doc.build(story)
     return out.getvalue()
