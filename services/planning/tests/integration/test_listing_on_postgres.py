@@ -27,6 +27,7 @@ def as_(pg_database_url, token_pair):
 
 
 def test_filters_sorting_and_figures_on_postgres(as_, application):
+    as_("ZWB").open_call({"plan_year": 2027, "opens_on": "2026-09-01", "closes_on": "2026-09-30"})
     unit = as_("UNIT")
     small = unit.submit_plan_application(application(name="警务_视频%平台", estimate_fen=1_000, rank=1,
                                                      funding_sources=[{"type": "MUNICIPAL", "amount_fen": 1_000}]))

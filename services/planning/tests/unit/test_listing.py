@@ -29,6 +29,9 @@ def projects(submit, as_, opened, concluded, clock):
     clock.advance(timedelta(minutes=1))
     made["om"] = submit(name="警务大数据平台运维", category="OM", build_kind=None,
                         system={"existing_system_id": "SYS-0042"}, estimate_fen=20_000_000,
+                        om_status={"sharing_completeness": "FULL", "sharing_timeliness": "FULL",
+                                   "protection_level": 3, "last_security_test_on": "2026-05-20",
+                                   "crypto_assessment": "2026 年密评通过"},
                         funding_sources=[{"type": "MUNICIPAL", "amount_fen": 20_000_000}])
     clock.advance(timedelta(minutes=1))
     made["edu"] = submit(who="UNIT2", name="智慧校园平台", plan_year=2028, estimate_fen=300_000_000,
