@@ -108,7 +108,9 @@ class AnnualPlanCommands:
             latest = _latest(s, plan_year, lock=True)
             if latest is not None and latest.status == "SUBMITTED":
                 raise state_invalid("年度计划已报领导小组审定，不能重新编制", latest.status, article="第八条")
-            approved = latest if latest is not None and latest.status == "APPROVED" else None
+            # An amendment, however often it is recompiled or returned, starts from the approved version.
+            approved = s.scalars(select(AnnualPlan).where(AnnualPlan.plan_year == plan_year,
+                                                          AnnualPlan.status == "APPROVED")).first()
             carried = [i for i in _items(s, approved.id) if i.status == "LISTED"] if approved else []
             carried_ids = {i.project_id for i in carried}
             drafted = list(s.scalars(select(Project).where(
@@ -120,7 +122,7 @@ class AnnualPlanCommands:
             if not candidates:
                 raise state_invalid(f"{plan_year} 年度尚无经联审列入计划草案的项目", "NONE", article="第八条")
             sections = plan_rules.sectioned(candidates, {"BUILD": c["build_order"], "OM": c["om_order"]})
-            if latest is None or approved is not None:
+            if latest is None or latest.status == "APPROVED":
                 plan = AnnualPlan(id=str(uuid.uuid4()), plan_year=plan_year,
                                   version_no=(latest.version_no + 1) if latest else 1, compiled_by=ident.user_id)
                 s.add(plan)

@@ -119,11 +119,17 @@ class ApplicationCommands:
             if tx.replayed:
                 return tx.result
             s = tx.session
-            window = rules.check_call_window(s.get(PlanCall, app["plan_year"]), local_date(tx.now))
-            if window:
-                raise window
             serialize_on(s, f"plan-application:{ident.unit_id}:{app['plan_year']}:{app['category']}")
             project = self._submittable(s, ident, app["project_id"])
+            # A correction 政务办 asked for (T04) is part of the review, not a new filing: the window that
+            # bounds filings (R-7-5) does not bound it. A withdrawn application filed again is a new filing.
+            returned = project is not None and project.returned_reason is not None
+            if returned and project.plan_year != app["plan_year"]:
+                raise validation({"plan_year": ["退回修改的申报不能改变计划年度"]})
+            window = None if returned else rules.check_call_window(s.get(PlanCall, app["plan_year"]),
+                                                                   local_date(tx.now))
+            if window:
+                raise window
             refuse_duplicate(s, ident, app, project.id if project else None)
             taken_q = select(Project.rank).where(
                 Project.unit_id == ident.unit_id, Project.plan_year == app["plan_year"],

@@ -184,3 +184,24 @@ def test_e09_already_in_plan_refuses_an_adhoc_application_for_a_listed_project(a
     app.pop("rank")
     r = refused(as_("UNIT").submit_adhoc_application, app)
     assert (r.code, r.rule) == ("E09-ALREADY-IN-PLAN", "R-9-1")
+
+
+def test_r_8_5_recompiling_or_returning_an_amendment_keeps_the_approved_items(as_, three, drafted, db):
+    as_("ZWB").compile_annual_plan(2027)
+    as_("ZWB").submit_annual_plan(2027, {})
+    as_("LG").approve_annual_plan(2027, DECISION)
+    late = drafted(name="补充项目", rank=3)
+    first = as_("ZWB").compile_annual_plan(2027)
+    again = as_("ZWB").compile_annual_plan(2027)
+    assert again["version_no"] == first["version_no"] == 2
+    names = lambda plan: {i["name"] for s in plan["sections"].values() for i in s}  # noqa: E731
+    assert names(again) == names(first) == {"补充项目", "改建系统", "教育运维", "新建平台"}
+    as_("ZWB").submit_annual_plan(2027, {})
+    as_("LG").return_annual_plan(2027, {"reason": "补充说明"})
+    returned = as_("ZWB").compile_annual_plan(2027)
+    assert names(returned) == names(first)
+    as_("ZWB").submit_annual_plan(2027, {})
+    as_("LG").approve_annual_plan(2027, {**DECISION, "document_number": "连信息化领〔2027〕6号"})
+    [copy_v1, copy_v2] = db.events("AnnualPlanCopiedToFG")
+    listed = lambda copy: {i["project_id"] for i in copy["data"]["items"]}  # noqa: E731
+    assert listed(copy_v2) == listed(copy_v1) | {late}

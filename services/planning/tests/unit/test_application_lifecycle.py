@@ -168,3 +168,24 @@ def test_r_9_1_a_superior_funded_plan_application_documents_its_funding(as_, app
     assert (out["origin"], out["superior_funding_fen"]) == ("SUPERIOR_FUNDED", 40_000_000)
     [event] = db.events("PlanApplicationSubmitted")
     assert event["data"]["origin"] == "SUPERIOR_FUNDED" and event["data"]["superior_funding_fen"] == 40_000_000
+
+
+def test_t04_a_returned_application_is_corrected_after_the_call_has_closed(as_, application, opened,
+                                                                           review_event_of, clock):
+    out = as_("UNIT").submit_plan_application(application())
+    as_("ZWB").close_call(2027, {})
+    as_().on_event(opened(out["id"], version_no=1))
+    as_().on_event(review_event_of("PlanReviewReturned", out["id"], version_no=1, reason="补充安全方案"))
+    clock.advance(timedelta(days=30))
+    again = as_("UNIT").submit_plan_application(application(project_id=out["id"]))
+    assert (again["state"], again["current_version_no"]) == ("PLAN_APPLIED", 2)
+    moved = refused(as_("UNIT").submit_plan_application, application(project_id=out["id"], plan_year=2028))
+    assert moved.code in ("STATE-INVALID", "VALIDATION")
+
+
+def test_r_7_5_a_withdrawn_application_filed_again_after_the_close_is_late(as_, application):
+    out = as_("UNIT").submit_plan_application(application())
+    as_("UNIT").withdraw_plan_application(out["id"])
+    as_("ZWB").close_call(2027, {})
+    r = refused(as_("UNIT").submit_plan_application, application(project_id=out["id"]))
+    assert r.code == "E07-CALL-WINDOW-CLOSED"
