@@ -66,6 +66,7 @@ EVENT_NAMES_ZH = {
     "FundingConfirmed": "财政确认资金落实",
     "FundingNotSecured": "财政确认资金未落实",
     "FundingConfirmationInvalidated": "资金确认失效",
+    "JointReviewCancelled": "申请已更新，撤销旧版联审",
 }
 
 VERDICT_ZH = {

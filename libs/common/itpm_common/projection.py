@@ -46,8 +46,11 @@ STATE_AFTER = {
     "PlanItemDrafted": "PLAN_DRAFTED",
     "PlanItemNotIncluded": "NOT_INCLUDED",
     "PlanItemApproved": "PLANNED",
-    "AdHocApplicationSubmitted": "ADHOC_APPLIED",
+    # A revision that keeps a valid confirmation stays confirmed: planning states the result.
+    "AdHocApplicationSubmitted": lambda data: data.get("state") or "ADHOC_APPLIED",
     "FundingConfirmed": lambda data: "ADHOC_FUNDING_CONFIRMED" if data.get("path") == "ADHOC" else None,
+    "FundingNotSecured": lambda data: "ADHOC_APPLIED" if data.get("path") == "ADHOC" else None,
+    "FundingConfirmationInvalidated": lambda data: "ADHOC_APPLIED" if data.get("path") == "ADHOC" else None,
     "JointReviewOpened": "ADHOC_UNDER_REVIEW",
     "JointReviewConcluded": lambda data: {"PASS": "ADHOC_CLEARED", "FAIL": "ADHOC_REJECTED"}.get(data.get("outcome")),
 }
@@ -62,7 +65,8 @@ _RANK = {state: i for i, state in enumerate(LIFECYCLE)}
 # Who emits each fact above: a projection service binds its queue to all of them.
 _STATE_EVENT_SERVICE = {
     "PlanReviewOpened": "review", "PlanReviewReturned": "review", "JointReviewOpened": "review",
-    "JointReviewConcluded": "review", "FundingConfirmed": "funds",
+    "JointReviewConcluded": "review", "FundingConfirmed": "funds", "FundingNotSecured": "funds",
+    "FundingConfirmationInvalidated": "funds",
 }
 STATE_EVENTS = tuple(event_type(_STATE_EVENT_SERVICE.get(name, "planning"), name) for name in STATE_AFTER)
 

@@ -12,7 +12,8 @@ from itpm_common.events import CloudEvent, event_type
 from itpm_common.projection import STATE_AFTER, STATE_EVENTS, apply, projection_table, state_after
 
 SERVICE_OF = {"PlanReviewOpened": "review", "PlanReviewReturned": "review", "JointReviewOpened": "review",
-              "JointReviewConcluded": "review", "FundingConfirmed": "funds"}
+              "JointReviewConcluded": "review", "FundingConfirmed": "funds", "FundingNotSecured": "funds",
+              "FundingConfirmationInvalidated": "funds"}
 
 
 @pytest.fixture
@@ -77,7 +78,6 @@ FIXED_STATES = {
     "PlanItemDrafted": "PLAN_DRAFTED",
     "PlanItemNotIncluded": "NOT_INCLUDED",
     "PlanItemApproved": "PLANNED",
-    "AdHocApplicationSubmitted": "ADHOC_APPLIED",
     "JointReviewOpened": "ADHOC_UNDER_REVIEW",
 }
 
@@ -91,6 +91,11 @@ def test_state_after_each_fact(project, name, state):
     ("FundingConfirmed", {"path": "ADHOC"}, "ADHOC_FUNDING_CONFIRMED"),
     ("FundingConfirmed", {"path": "PLAN"}, None),     # a plan project's confirmation (R-9-8) moves nothing
     ("JointReviewConcluded", {"outcome": "PASS"}, "ADHOC_CLEARED"),
+    ("AdHocApplicationSubmitted", {}, "ADHOC_APPLIED"),
+    ("AdHocApplicationSubmitted", {"state": "ADHOC_FUNDING_CONFIRMED"}, "ADHOC_FUNDING_CONFIRMED"),
+    ("FundingNotSecured", {"path": "ADHOC"}, "ADHOC_APPLIED"),
+    ("FundingConfirmationInvalidated", {"path": "ADHOC"}, "ADHOC_APPLIED"),
+    ("FundingConfirmationInvalidated", {"path": "PLAN"}, None),
     ("JointReviewConcluded", {"outcome": "FAIL"}, "ADHOC_REJECTED"),
 ])
 def test_state_after_depends_on_the_payload(project, name, data, state):
@@ -103,7 +108,8 @@ def test_state_events_are_the_types_their_services_emit():
         event_type("review", "PlanReviewOpened"), event_type("review", "PlanReviewReturned"),
         event_type("planning", "PlanItemDrafted"), event_type("planning", "PlanItemNotIncluded"),
         event_type("planning", "PlanItemApproved"), event_type("planning", "AdHocApplicationSubmitted"),
-        event_type("funds", "FundingConfirmed"), event_type("review", "JointReviewOpened"),
+        event_type("funds", "FundingConfirmed"), event_type("funds", "FundingNotSecured"),
+        event_type("funds", "FundingConfirmationInvalidated"), event_type("review", "JointReviewOpened"),
         event_type("review", "JointReviewConcluded")}
 
 

@@ -198,7 +198,7 @@ def check_superior_funding(app: dict) -> list[Violation]:
                           "上级部门安排经费的项目须上传上级资金文件并填报大于零的上级资金金额",
                           "superior_funding")]
     if funding["amount_fen"] > app["estimate_fen"] > 0:
-        return [Violation("E09-SUPERIOR-DOC-MISSING", "R-9-1", "第九条",
+        return [Violation("E06-FUNDING-SOURCE-MISMATCH", "R-6-3", "第六条",
                           "上级资金金额不能超过项目投资估算", "superior_funding.amount_fen")]
     return []
 

@@ -45,6 +45,30 @@ def record_application(tx, event, kind: str) -> None:
     tx.audit("record_application", project_id=app.project_id, article="第七条" if kind == KIND_PLAN else "第九条",
              details={"kind": kind, "version_no": app.version_no, "estimate_fen": app.estimate_fen,
                       "origin": app.origin, "trigger_event_id": event.id, "submitted_by": event.actorid})
+    if kind == KIND_ADHOC:
+        _cancel_superseded_joint_review(tx, app)
+
+
+def _cancel_superseded_joint_review(tx, app: Application) -> None:
+    """A department revises its ad-hoc application only before the joint review opens; when the opening and
+    the revision crossed, the review of the old version is moot: it is cancelled, and 政务办 opens the new
+    version's review once its funding is confirmed again (R-9-2, R-9-7)."""
+    s = tx.session
+    stale = s.scalars(select(Review).where(Review.kind == KIND_ADHOC, Review.project_id == app.project_id,
+                                           Review.status == OPEN, Review.version_no < app.version_no)).all()
+    for review in stale:
+        cancelled = s.execute(update(_reviews).where(
+            _reviews.c.id == review.id, _reviews.c.status == OPEN, _reviews.c.version == review.version)
+            .values(status=CANCELLED, version=review.version + 1, updated_at=tx.now, concluded_at=tx.now,
+                    concluded_by=tx.actor.user_id, concluded_by_name=tx.actor.name)).rowcount
+        if not cancelled:
+            raise LookupError(f"joint review {review.id} changed while being superseded; retried")
+        tx.emit("JointReviewCancelled", app.project_id,
+                {"review_id": review.id, **store.facts(review), "version_no": review.version_no,
+                 "superseded_by_version": app.version_no}, article="第九条", unit_id=review.unit_id)
+        tx.audit("cancel_joint_review", project_id=app.project_id, article="第九条", rule="R-9-7",
+                 details={"review_id": review.id, "version_no": review.version_no,
+                          "superseded_by_version": app.version_no})
 
 
 def record_withdrawal(tx, event) -> None:

@@ -79,8 +79,11 @@ class ReviewService(ServiceBase):
 
     def _funding_gate(self, session, project_id: str, total_fen: int, rule: str, before_zh: str):
         record = store.funding(session, project_id)
-        return rules.check_funding(store.funding_facts(record), total_fen,
-                                   self.settings.adhoc_funding_must_cover_total, rule=rule, before_zh=before_zh)
+        # ADHOC_FUNDING_MUST_COVER_TOTAL relaxes the Art 9 joint review's gate only (R-9-2, T11); a
+        # superior-funded plan item is always confirmed in full before it is drafted, as funds decides it.
+        must_cover = self.settings.adhoc_funding_must_cover_total or rule == "R-9-8"
+        return rules.check_funding(store.funding_facts(record), total_fen, must_cover, rule=rule,
+                                   before_zh=before_zh)
 
     def _out(self, session, review: Review, opinions=None) -> dict:
         total = self._total_investment(session, review.project_id, review.kind, review.estimate_fen)
@@ -392,6 +395,12 @@ class ReviewService(ServiceBase):
             s = tx.session
             review = store.open_review(s, project_id, "作出联审结论", KIND_ADHOC)
             _check_expected(review, c["expected_version"])
+            newest = store.latest_application(s, review.project_id, KIND_ADHOC)
+            if newest is not None and newest.version_no > review.version_no:
+                raise state_invalid(f"申请单位已提交第 {newest.version_no} 版追加申请，本次联审针对的第 "
+                                    f"{review.version_no} 版不能作出结论；须按新版本重新确认资金并联审",
+                                    review.status, rule="R-9-7", article="第九条",
+                                    review_version_no=review.version_no, latest_version_no=newest.version_no)
             opinions = store.opinions(s, review.id)
             settings = self.settings
             total = self._total_investment(s, review.project_id, KIND_ADHOC, review.estimate_fen)

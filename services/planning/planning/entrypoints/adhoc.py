@@ -66,9 +66,13 @@ class AdHocCommands:
                 project = Project(id=str(uuid.uuid4()), unit_id=ident.unit_id, unit_name=ident.unit_name,
                                   current_version_no=0, created_at=tx.now)
                 s.add(project)
+            previous_total = project.estimate_fen
             apply_content(project, app)
             project.origin, project.adhoc_reason, project.rank = app["origin"], app["adhoc_reason"], None
-            if project.state in (None, "DRAFT"):
+            # A higher total needs 财政's confirmation again (R-9-7); funds says so too, but the state
+            # shown must not claim a confirmation that no longer covers the project meanwhile.
+            if project.state in (None, "DRAFT") or (project.state == "ADHOC_FUNDING_CONFIRMED"
+                                                    and project.estimate_fen > (previous_total or 0)):
                 project.state = "ADHOC_APPLIED"
             project.updated_at = tx.now
             version_no = record_version(tx, project, app, ident, None)

@@ -33,7 +33,7 @@ def own_project(session, ident, project_id: str, *, lock: bool = False) -> Proje
 
 
 def refuse_duplicate(session, ident, app: dict, exclude_id: str | None) -> None:
-    """R-0-1 / Art 20: one application per unit, year, category and system or name."""
+    """R-0-1 / Art 20: one application per unit, year, category and project name."""
     q = select(Project.id).where(
         Project.unit_id == ident.unit_id, Project.plan_year == app["plan_year"],
         Project.category == app["category"], Project.name == app["name"], Project.state != "DRAFT")

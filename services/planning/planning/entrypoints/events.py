@@ -77,6 +77,12 @@ class EventHandlers:
             return
         # A conclusion implies the review was opened, even if that event has
         # not been applied yet; waiting for it could park the conclusion.
+        if project.state == "DRAFT":
+            # The department withdrew while the bureaus were already at work; review kept the review
+            # and 政务办 concluded it. The withdrawal stands; the conclusion is put on the record.
+            tx.audit("plan_review_concluded_after_withdrawal", project_id=project.id, article="第八条",
+                     details={"review_id": event.data.get("review_id"), "outcome": event.data.get("outcome")})
+            return
         if project.state not in ("PLAN_UNDER_REVIEW", "PLAN_APPLIED"):
             raise state_invalid("项目不在计划论证中", project.state)
         outcome = event.data["outcome"]
@@ -98,6 +104,9 @@ class EventHandlers:
                           "confirmed_amount_fen": event.data.get("confirmed_amount_fen")})
 
     def _funding_not_secured(self, tx, project, event):
+        """The latest confirmation counts: 财政 correcting SECURED to short takes the project back (R-9-2)."""
+        if project.state == "ADHOC_FUNDING_CONFIRMED" and event.data.get("path", "ADHOC") == "ADHOC":
+            project.state, project.updated_at = "ADHOC_APPLIED", tx.now
         tx.audit("funding_not_secured", project_id=project.id, article="第九条", rule="R-9-2",
                  details={"result": event.data.get("result"), "shortfall_fen": event.data.get("shortfall_fen")})
 
@@ -108,8 +117,20 @@ class EventHandlers:
         tx.audit("funding_confirmation_invalidated", project_id=project.id, article="第九条", rule="R-9-7",
                  details={"new_total_fen": event.data.get("new_total_fen")})
 
+    def _stale_joint_review(self, tx, project, event) -> bool:
+        """An opening or conclusion about a version the department has since replaced: review cancels that
+        review when the new version reaches it, so planning keeps the new version's state."""
+        if self._is_current(project, event):
+            return False
+        tx.audit("stale_joint_review_event", project_id=project.id, article="第九条", rule="R-9-7",
+                 details={"event": event.name, "version_no": event.data.get("version_no"),
+                          "current_version_no": project.current_version_no})
+        return True
+
     def _joint_review_opened(self, tx, project, event):
         """T12."""
+        if self._stale_joint_review(tx, project, event):
+            return
         if project.state in ADHOC_BEFORE_REVIEW:
             project.state, project.updated_at = "ADHOC_UNDER_REVIEW", tx.now
         elif project.state not in ("ADHOC_UNDER_REVIEW", "ADHOC_CLEARED", "ADHOC_REJECTED"):
@@ -119,6 +140,8 @@ class EventHandlers:
 
     def _joint_review_concluded(self, tx, project, event):
         """T13/T14."""
+        if self._stale_joint_review(tx, project, event):
+            return
         if project.state in ("ADHOC_CLEARED", "ADHOC_REJECTED"):
             return
         if project.state not in ADHOC_BEFORE_REVIEW + ("ADHOC_UNDER_REVIEW",):

@@ -120,3 +120,31 @@ def test_r_9_5_a_plan_project_has_no_special_report(as_, application):
     pid = as_("UNIT").submit_plan_application(application())["id"]
     r = refused(as_("ZWB").record_special_report, pid, {"reference": "x", "reported_on": "2026-09-10"})
     assert r.code == "STATE-INVALID"
+
+
+def test_r_9_7_joint_review_events_about_a_replaced_version_change_nothing(as_, review_event_of, db):
+    pid = as_("UNIT").submit_adhoc_application(adhoc())["id"]
+    as_().on_event(funds_event("FundingConfirmed", pid, result="SECURED", confirmed_amount_fen=100_000_000))
+    as_("UNIT").submit_adhoc_application(adhoc(project_id=pid))
+    as_().on_event(review_event_of("JointReviewOpened", pid, version_no=1))
+    as_().on_event(review_event_of("JointReviewConcluded", pid, version_no=1, outcome="PASS"))
+    assert as_("UNIT").get_project(pid)["state"] == "ADHOC_FUNDING_CONFIRMED"
+    assert [a["action"] for a in db.audit()].count("stale_joint_review_event") == 2
+    [_, second] = db.events("AdHocApplicationSubmitted")
+    assert second["data"]["state"] == "ADHOC_FUNDING_CONFIRMED"  # the same total keeps the confirmation
+
+
+def test_r_9_2_a_later_short_confirmation_takes_the_project_back(as_):
+    pid = as_("UNIT").submit_adhoc_application(adhoc())["id"]
+    as_().on_event(funds_event("FundingConfirmed", pid, result="SECURED", confirmed_amount_fen=100_000_000))
+    as_().on_event(funds_event("FundingNotSecured", pid, result="PARTIAL", shortfall_fen=1))
+    assert as_("UNIT").get_project(pid)["state"] == "ADHOC_APPLIED"
+
+
+def test_r_9_7_a_higher_total_shows_the_project_waiting_for_funding_at_once(as_, db):
+    pid = as_("UNIT").submit_adhoc_application(adhoc())["id"]
+    as_().on_event(funds_event("FundingConfirmed", pid, result="SECURED", confirmed_amount_fen=100_000_000))
+    as_("UNIT").submit_adhoc_application(adhoc(project_id=pid, estimate_fen=100_000_001,
+                                               funding_sources=[{"type": "MUNICIPAL", "amount_fen": 100_000_001}]))
+    assert as_("UNIT").get_project(pid)["state"] == "ADHOC_APPLIED"
+    assert db.events("AdHocApplicationSubmitted")[-1]["data"]["state"] == "ADHOC_APPLIED"

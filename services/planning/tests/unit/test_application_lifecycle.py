@@ -189,3 +189,20 @@ def test_r_7_5_a_withdrawn_application_filed_again_after_the_close_is_late(as_, 
     as_("ZWB").close_call(2027, {})
     r = refused(as_("UNIT").submit_plan_application, application(project_id=out["id"]))
     assert r.code == "E07-CALL-WINDOW-CLOSED"
+
+
+def test_a_conclusion_after_a_withdrawal_is_recorded_not_retried_forever(as_, application, opened, concluded, db):
+    out = as_("UNIT").submit_plan_application(application())
+    as_("UNIT").withdraw_plan_application(out["id"])
+    as_().on_event(opened(out["id"], version_no=1))
+    as_().on_event(concluded(out["id"], "DRAFT"))
+    assert as_("UNIT").get_project(out["id"])["state"] == "DRAFT"
+    assert db.events("PlanItemDrafted") == []
+    assert "plan_review_concluded_after_withdrawal" in [a["action"] for a in db.audit()]
+
+
+def test_superior_funding_above_the_estimate_is_a_funding_mismatch(as_, application):
+    doc = application()["documents"]["application_form"]
+    r = refused(as_("UNIT").submit_plan_application, application(
+        origin="SUPERIOR_FUNDED", superior_funding={"amount_fen": 100_000_001, "document": doc}))
+    assert (r.code, r.rule) == ("E06-FUNDING-SOURCE-MISMATCH", "R-6-3")

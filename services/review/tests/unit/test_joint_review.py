@@ -389,3 +389,36 @@ def test_joint_review_visibility(as_, open_joint, who, sees):
         assert as_(who).get_review("a-1")["kind"] == "ADHOC"
     else:
         assert refused(as_(who).get_review, "a-1").code == "NOT-FOUND"
+
+
+def test_r_9_7_a_revision_crossing_the_opening_cancels_the_old_versions_review(as_, db, adhoc, funding):
+    as_().on_event(adhoc("a-1", 800_000_000))
+    as_().on_event(funding(total_fen=800_000_000))
+    old = as_("ZWB").open_joint_review("a-1", {"version_no": 1})
+    as_("WX").record_opinion("a-1", {"verdict": "AGREE", "necessity": "必要", "feasibility": "可行",
+                                     "security": "可控", "budget": "合理"})
+
+    as_().on_event(adhoc("a-1", 900_000_000, version_no=2))
+
+    [cancelled] = db.events("JointReviewCancelled")
+    assert (cancelled["data"]["review_id"], cancelled["data"]["version_no"],
+            cancelled["data"]["superseded_by_version"]) == (old["review_id"], 1, 2)
+    assert as_("ZWB").get_review("a-1")["status"] == "CANCELLED"
+    r = refused(as_("ZWB").conclude_joint_review, "a-1", passing())
+    assert r.code in ("STATE-INVALID", "NOT-FOUND") and db.events("JointReviewConcluded") == []
+    # The new version waits for 财政 again: its funding no longer covers the higher total.
+    assert refused(as_("ZWB").open_joint_review, "a-1", {"version_no": 2}).code in (
+        "E09-FUNDING-NOT-CONFIRMED", "E09-FUNDING-NOT-SECURED")
+
+
+@pytest.mark.parametrize("settings", [ReviewSettings(adhoc_funding_must_cover_total=False)])
+def test_r_9_8_the_switch_does_not_relax_the_superior_funded_plan_item(
+        as_, submission, funding, opinion_payload, conclusion_payload, settings):
+    as_().on_event(superior(submission))
+    as_("ZWB").open_plan_review("p-1")
+    for bureau in BUREAUS:
+        as_(bureau).record_opinion("p-1", opinion_payload())
+    as_().on_event(funding("FundingNotSecured", project_id="p-1", total_fen=3_500_000_000, amount_fen=0,
+                           result="NOT_SECURED", path="PLAN"))
+    refusal = refused(as_("ZWB").conclude, "p-1", conclusion_payload())
+    assert (refusal.code, refusal.rule) == ("E09-FUNDING-NOT-SECURED", "R-9-8")
