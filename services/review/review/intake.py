@@ -161,6 +161,7 @@ def record_special_report(tx, event) -> None:
         row = SpecialReport(project_id=d["project_id"])
         s.add(row)
     row.reference, row.reported_on = d.get("reference") or "", d.get("reported_on")
+    row.estimate_fen = d.get("estimate_fen")
     row.event_time, row.recorded_at = event.time or tx.now.isoformat(), tx.now
     s.flush()
     tx.audit("record_special_report", project_id=d["project_id"], article="第九条", rule="R-9-5",

@@ -73,6 +73,8 @@ class SpecialReport(Base):
     project_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     reference: Mapped[str] = mapped_column(String(200))
     reported_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    # The total investment the report was made on: a later, higher total needs a new report (R-9-5).
+    estimate_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     event_time: Mapped[str] = mapped_column(String(40))
     recorded_at: Mapped[object] = mapped_column(LocalDateTime())
 

@@ -407,7 +407,7 @@ class ReviewService(ServiceBase):
             report_gate = rules.check_special_report(
                 total, settings.large_investment_threshold_fen,
                 settings.special_report_gate == BEFORE_REVIEW_CONCLUSION,
-                store.special_report(s, review.project_id) is not None)
+                store.special_report_covers(store.special_report(s, review.project_id), total))
             refusal = rules.check_joint_conclusion(c["outcome"], {o.bureau: o.verdict for o in opinions},
                                                    c["resolution_note"], report_gate)
             if refusal:

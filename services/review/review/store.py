@@ -83,5 +83,10 @@ def special_report(session, project_id: str) -> SpecialReport | None:
     return session.get(SpecialReport, project_id)
 
 
+def special_report_covers(report: SpecialReport | None, total_fen: int) -> bool:
+    """R-9-5: a report on file made on a total at least the current one (older reports carry none)."""
+    return report is not None and (report.estimate_fen is None or report.estimate_fen >= total_fen)
+
+
 def next_seq(session, project_id: str) -> int:
     return (session.scalar(select(func.max(Review.seq)).where(Review.project_id == project_id)) or 0) + 1

@@ -6,7 +6,7 @@ import json
 
 from itpm_common.clock import SHANGHAI
 
-from . import rules
+from . import rules, store
 from .models import Application, Funding, Review, ReviewOpinion, SpecialReport
 from .settings import ReviewSettings
 from .store import CANCELLED, CONCLUDED, KIND_ADHOC, RETURNED, funding_facts
@@ -44,6 +44,7 @@ def special_report_view(record: SpecialReport | None, kind: str, total_fen: int,
     required = kind == KIND_ADHOC and rules.special_report_required(total_fen, settings.large_investment_threshold_fen)
     return {"required": required, "gate": settings.special_report_gate,
             "threshold_fen": settings.large_investment_threshold_fen, "recorded": record is not None,
+            "covers_total": store.special_report_covers(record, total_fen),
             "reference": record.reference if record else None,
             "reported_on": record.reported_on if record else None}
 

@@ -422,3 +422,16 @@ def test_r_9_8_the_switch_does_not_relax_the_superior_funded_plan_item(
                            result="NOT_SECURED", path="PLAN"))
     refusal = refused(as_("ZWB").conclude, "p-1", conclusion_payload())
     assert (refusal.code, refusal.rule) == ("E09-FUNDING-NOT-SECURED", "R-9-8")
+
+
+@pytest.mark.parametrize("reported_on_fen, covers", [(1_200_000_000, True), (1_199_999_999, False)])
+def test_r_9_5_a_report_made_on_a_smaller_total_does_not_cover_a_larger_one(
+        as_, open_joint, opinion_payload, special_report, reported_on_fen, covers):
+    open_joint(estimate_fen=1_200_000_000)
+    joint_opinions(as_, opinion_payload)
+    as_().on_event(special_report("a-1", estimate_fen=reported_on_fen))
+    assert as_("ZWB").get_review("a-1")["special_report"]["covers_total"] is covers
+    if covers:
+        assert as_("ZWB").conclude_joint_review("a-1", passing())["conclusion"]["outcome"] == "PASS"
+    else:
+        assert refused(as_("ZWB").conclude_joint_review, "a-1", passing()).code == "E09-SPECIAL-REPORT-MISSING"
