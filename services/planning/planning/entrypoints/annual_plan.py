@@ -86,6 +86,17 @@ def _check_version(plan: AnnualPlan, expected: int | None) -> None:
                             current_version=plan.version)
 
 
+def _plan_in(session, plan_year: int, status: str, refusal_zh: str, expected_version: int | None = None):
+    """The year's latest version, locked, in the status the decision needs, as the caller last saw it."""
+    plan = _latest(session, plan_year, lock=True)
+    if plan is None:
+        raise not_found("年度建设计划", str(plan_year))
+    if plan.status != status:
+        raise state_invalid(refusal_zh, plan.status, article="第八条")
+    _check_version(plan, expected_version)
+    return plan
+
+
 def _copy_items(items: list[AnnualPlanItem], projects: dict[str, Project]) -> list[dict]:
     return [{"project_id": i.project_id, "unit_id": i.unit_id, "unit_name": i.unit_name, "name": i.name,
              "category": i.section, "build_kind": i.build_kind, "section_rank": i.section_rank,
@@ -163,12 +174,7 @@ class AnnualPlanCommands:
             if tx.replayed:
                 return tx.result
             s = tx.session
-            plan = _latest(s, plan_year, lock=True)
-            if plan is None:
-                raise not_found("年度建设计划", str(plan_year))
-            if plan.status != "DRAFT":
-                raise state_invalid("只有编制中的年度计划可以报送领导小组", plan.status, article="第八条")
-            _check_version(plan, c["expected_version"])
+            plan = _plan_in(s, plan_year, "DRAFT", "只有编制中的年度计划可以报送领导小组", c["expected_version"])
             items = _items(s, plan.id)
             self._refuse_incomplete(s, items)
             plan.status, plan.submitted_by, plan.submitted_at = "SUBMITTED", ident.user_id, tx.now
@@ -202,11 +208,7 @@ class AnnualPlanCommands:
                              request={"plan_year": plan_year, "payload": payload}) as tx:
             if tx.replayed:
                 return tx.result
-            plan = _latest(tx.session, plan_year, lock=True)
-            if plan is None:
-                raise not_found("年度建设计划", str(plan_year))
-            if plan.status != "SUBMITTED":
-                raise state_invalid("只有已报送的年度计划可以退回", plan.status, article="第八条")
+            plan = _plan_in(tx.session, plan_year, "SUBMITTED", "只有已报送的年度计划可以退回")
             plan.status, plan.decision_note = "DRAFT", w["reason"].strip()
             tx.session.flush()
             tx.audit("return_annual_plan", article="第八条", rule="R-8-3",
@@ -225,12 +227,7 @@ class AnnualPlanCommands:
             if tx.replayed:
                 return tx.result
             s = tx.session
-            plan = _latest(s, plan_year, lock=True)
-            if plan is None:
-                raise not_found("年度建设计划", str(plan_year))
-            if plan.status != "SUBMITTED":
-                raise state_invalid("年度计划尚未报送领导小组或已审定", plan.status, article="第八条")
-            _check_version(plan, d["expected_version"])
+            plan = _plan_in(s, plan_year, "SUBMITTED", "年度计划尚未报送领导小组或已审定", d["expected_version"])
             items = _items(s, plan.id)
             by_project = {i.project_id: i for i in items}
             struck = {x["project_id"]: x["reason"].strip() for x in d["struck"]}
