@@ -59,31 +59,151 @@ class WorkSource:
     fetch: Callable  # (call, user) -> list[WorkItem]; call(service, method, *args)
 
 
-def _plan_review_opinions(call, user) -> list[WorkItem]:
+def _review_opinions(call, user) -> list[WorkItem]:
     reviews = call("review", "list_reviews", {"awaiting_me": True})["items"]
-    return [WorkItem(
-        kind="PLAN_REVIEW_OPINION", kind_zh="计划论证意见", title=f"就“{r['project_name']}”出具论证意见",
-        project_id=r["project_id"], project_name=r["project_name"], unit_name=r.get("unit_name"),
-        since=r.get("opened_at"), article="第八条", action_zh="出具意见",
-        link=f"/projects/{r['project_id']}?action=opinion",
-        detail_zh="尚缺：" + "、".join(BUREAU_ZH.get(b, b) for b in r.get("missing_bureaus") or []))
-        for r in reviews]
+    items = []
+    for r in reviews:
+        adhoc = r.get("kind") == "ADHOC"
+        items.append(WorkItem(
+            kind="ADHOC_REVIEW_OPINION" if adhoc else "PLAN_REVIEW_OPINION",
+            kind_zh="追加项目联审意见" if adhoc else "计划论证意见", title=f"就“{r['project_name']}”出具论证意见",
+            project_id=r["project_id"], project_name=r["project_name"], unit_name=r.get("unit_name"),
+            since=r.get("opened_at"), article="第九条" if adhoc else "第八条", action_zh="出具意见",
+            link=f"/projects/{r['project_id']}?action=opinion",
+            detail_zh="尚缺：" + "、".join(BUREAU_ZH.get(b, b) for b in r.get("missing_bureaus") or [])))
+    return items
+
+
+def _plan_review_opinions(call, user) -> list[WorkItem]:
+    return [i for i in _review_opinions(call, user) if i.kind == "PLAN_REVIEW_OPINION"]
+
+
+def _adhoc_review_opinions(call, user) -> list[WorkItem]:
+    return [i for i in _review_opinions(call, user) if i.kind == "ADHOC_REVIEW_OPINION"]
+
+
+def _review_conclusions(call, user) -> list[WorkItem]:
+    reviews = call("review", "list_reviews", {"awaiting_me": True})["items"]
+    items = []
+    for r in reviews:
+        adhoc = r.get("kind") == "ADHOC"
+        items.append(WorkItem(
+            kind="ADHOC_REVIEW_CONCLUSION" if adhoc else "PLAN_REVIEW_CONCLUSION",
+            kind_zh="追加项目联审结论" if adhoc else "联审结论",
+            title=f"对“{r['project_name']}”形成{'联审结论' if adhoc else '联审意见'}",
+            project_id=r["project_id"], project_name=r["project_name"], unit_name=r.get("unit_name"),
+            since=r.get("opened_at"), article="第九条" if adhoc else "第八条", action_zh="形成结论",
+            link=f"/projects/{r['project_id']}?action=conclusion", detail_zh="网信、发改、工信、财政意见已齐备"))
+    return items
 
 
 def _plan_review_conclusions(call, user) -> list[WorkItem]:
-    reviews = call("review", "list_reviews", {"awaiting_me": True})["items"]
+    return [i for i in _review_conclusions(call, user) if i.kind == "PLAN_REVIEW_CONCLUSION"]
+
+
+def _adhoc_review_conclusions(call, user) -> list[WorkItem]:
+    return [i for i in _review_conclusions(call, user) if i.kind == "ADHOC_REVIEW_CONCLUSION"]
+
+
+def _plan_review_openings(call, user) -> list[WorkItem]:
+    """政务办 opens each submitted plan application's review (T03); the regulation sets no deadline."""
+    pending = call("review", "list_pending_openings", {"kind": "PLAN"})["items"]
     return [WorkItem(
-        kind="PLAN_REVIEW_CONCLUSION", kind_zh="联审结论", title=f"对“{r['project_name']}”形成联审意见",
-        project_id=r["project_id"], project_name=r["project_name"], unit_name=r.get("unit_name"),
-        since=r.get("opened_at"), article="第八条", action_zh="形成结论",
-        link=f"/projects/{r['project_id']}?action=conclusion", detail_zh="网信、发改、工信、财政意见已齐备")
-        for r in reviews]
+        kind="PLAN_REVIEW_OPENING", kind_zh="开启计划论证", title=f"开启“{p['project_name']}”的计划论证",
+        project_id=p["project_id"], project_name=p["project_name"], unit_name=p.get("unit_name"),
+        since=p.get("submitted_at"), article="第八条", action_zh="开启论证",
+        link=f"/projects/{p['project_id']}?action=open",
+        detail_zh=f"{p.get('plan_year')} 年度 · 第 {p.get('version_no')} 版申报" + _blocked(p))
+        for p in pending]
+
+
+def _blocked(pending: dict) -> str:
+    if pending.get("ready", True):
+        return ""
+    return f" · 暂不能开启：{(pending.get('blocking') or {}).get('reason_zh', '')}"
+
+
+def _adhoc_review_openings(call, user) -> list[WorkItem]:
+    """政务办 opens an ad-hoc joint review once 财政 has confirmed the funding (T12, R-9-2)."""
+    pending = call("review", "list_pending_openings", {"kind": "ADHOC"})["items"]
+    return [WorkItem(
+        kind="ADHOC_REVIEW_OPENING", kind_zh="开启追加项目联审", title=f"开启“{p['project_name']}”的联审",
+        project_id=p["project_id"], project_name=p["project_name"], unit_name=p.get("unit_name"),
+        since=p.get("submitted_at"), article="第九条", action_zh="开启联审",
+        link=f"/projects/{p['project_id']}?action=open",
+        detail_zh="资金已落实，可开启" if p.get("ready") else
+        f"暂不能开启：{(p.get('blocking') or {}).get('reason_zh', '')}")
+        for p in pending]
+
+
+def _funding_confirmations(call, user) -> list[WorkItem]:
+    """财政 confirms the funding of ad-hoc and superior-funded applications (第九条, R-9-3)."""
+    requests = call("funds", "list_funding_requests", {"awaiting_me": True})["items"]
+    return [WorkItem(
+        kind="FUNDING_CONFIRMATION", kind_zh="资金落实确认", title=f"确认“{r['name']}”的资金落实",
+        project_id=r["project_id"], project_name=r["name"], unit_name=r.get("unit_name"),
+        since=r.get("updated_at") or r.get("requested_at"), article="第九条", action_zh="确认资金",
+        link=f"/projects/{r['project_id']}?action=funding-confirmation",
+        detail_zh=("追加项目" if r.get("path") == "ADHOC" else "上级安排经费的计划项目")
+                  + f" · 总投资 {r.get('total_investment_fen', 0) / 100:,.2f} 元")
+        for r in requests]
+
+
+def _plans_awaiting_decision(call, user) -> list[WorkItem]:
+    """The leading group decides a submitted annual plan (第八条, R-8-3)."""
+    plans = call("planning", "list_annual_plans")["items"]
+    return [WorkItem(
+        kind="ANNUAL_PLAN_DECISION", kind_zh="年度计划审定", title=f"审定“{p['title']}”（第 {p['version_no']} 版）",
+        project_id=None, project_name=None, unit_name=None, since=p.get("submitted_at"), article="第八条",
+        action_zh="审定", link=f"/annual-plans/{p['plan_year']}")
+        for p in plans if p["status"] == "SUBMITTED"]
+
+
+def _department_drafts(call, user) -> list[WorkItem]:
+    """A department's drafts, withdrawn and returned applications. A plan application has the call's closing
+    day as its deadline (R-7-5); an ad-hoc one has none."""
+    drafts = call("planning", "list_projects", {"state": "DRAFT", "page_size": 200})["items"]
+    calls = {c["plan_year"]: c for c in call("planning", "list_calls")["items"]} if drafts else {}
+    items = []
+    for p in drafts:
+        plan = p.get("origin") != "ADHOC"
+        c = calls.get(p.get("plan_year")) if plan else None
+        returned = p.get("returned_reason")
+        items.append(WorkItem(
+            kind="APPLICATION_DRAFT", kind_zh="待提交申报",
+            title=f"{'修改后重新提交' if returned else '完成并提交'}“{p['name']}”",
+            project_id=p["id"], project_name=p["name"], unit_name=p.get("unit_name"), since=p.get("updated_at"),
+            article="第九条" if not plan else "第七条", action_zh="修改重报" if returned else "继续填写",
+            link=f"/projects/{p['id']}?action=edit",
+            deadline=c["closes_on"] if c and c.get("status") == "OPEN" else None,
+            detail_zh=f"政务办退回理由：{returned}" if returned else
+            (f"{p.get('plan_year')} 年度申报截止 {c['closes_on']}（含当日）" if c else None)))
+    return items
 
 
 SOURCES: tuple[WorkSource, ...] = (
+    WorkSource("APPLICATION_DRAFT", "待提交申报", ("UNIT",), "planning", _department_drafts),
+    WorkSource("PLAN_REVIEW_OPENING", "开启计划论证", ("ZWB",), "review", _plan_review_openings),
+    WorkSource("ADHOC_REVIEW_OPENING", "开启追加项目联审", ("ZWB",), "review", _adhoc_review_openings),
+    WorkSource("FUNDING_CONFIRMATION", "资金落实确认", ("CZ",), "funds", _funding_confirmations),
     WorkSource("PLAN_REVIEW_OPINION", "计划论证意见", BUREAUS, "review", _plan_review_opinions),
+    WorkSource("ADHOC_REVIEW_OPINION", "追加项目联审意见", BUREAUS, "review", _adhoc_review_opinions),
     WorkSource("PLAN_REVIEW_CONCLUSION", "联审结论", ("ZWB",), "review", _plan_review_conclusions),
+    WorkSource("ADHOC_REVIEW_CONCLUSION", "追加项目联审结论", ("ZWB",), "review", _adhoc_review_conclusions),
+    WorkSource("ANNUAL_PLAN_DECISION", "年度计划审定", ("LG",), "planning", _plans_awaiting_decision),
 )
+
+
+def _asked_once(call):
+    """Two kinds drawn from one answer (a plan review's and a joint review's opinions) ask the service once."""
+    answers: dict = {}
+
+    def ask(service, method, *args):
+        key = (service, method, repr(args))
+        if key not in answers:
+            answers[key] = call(service, method, *args)
+        return answers[key]
+    return ask
 
 
 def collect(call, user, today: date, sources: tuple[WorkSource, ...] = SOURCES) -> dict:
@@ -94,6 +214,7 @@ def collect(call, user, today: date, sources: tuple[WorkSource, ...] = SOURCES) 
     items: list[dict] = []
     unavailable: list[str] = []
     kinds = []
+    call = _asked_once(call)
     for source in sources:
         if user.role not in source.roles:
             continue

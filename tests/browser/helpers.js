@@ -40,8 +40,13 @@ async function chooseRadio(page, groupTestId, text) {
 }
 
 async function fillApplication(page, app, { files = true } = {}) {
+  // 第二条: a municipal budget unit's project paid from budget funds, and what kind of system it is.
+  await page.locator('[data-test=scope-budget-unit]').click()
+  await page.locator('[data-test=scope-budget-funds]').click()
+  await pickOption(page, 'scope-system-type', app.systemType || '重点业务信息系统')
   await field(page, 'app-name').fill(app.name)
   await field(page, 'app-year').fill(String(app.year))
+  await field(page, 'app-year').press('Tab')
   await field(page, 'app-system').fill(app.system)
   await field(page, 'app-rank').fill(String(app.rank))
   await field(page, 'basis-title-0').fill(app.basis.title)
@@ -60,9 +65,38 @@ async function fillApplication(page, app, { files = true } = {}) {
   if (files) {
     await page.locator('[data-test=upload-application-form-input]').setInputFiles(app.files.form)
     await expect(page.locator('[data-test=upload-application-form-done]')).toContainText(app.files.form.name)
-    await page.locator('[data-test=upload-project-plan-input]').setInputFiles(app.files.plan)
-    await expect(page.locator('[data-test=upload-project-plan-done]')).toContainText(app.files.plan.name)
+    if (files !== 'form-only') {
+      await page.locator('[data-test=upload-project-plan-input]').setInputFiles(app.files.plan)
+      await expect(page.locator('[data-test=upload-project-plan-done]')).toContainText(app.files.plan.name)
+    }
   }
+}
+
+// 政务办 opens the plan review of a submitted application from its workbench (第八条, T03).
+async function openPlanReview(page, projectName) {
+  await awaitWorkItem(page, projectName, '开启论证')
+  await page.locator('[data-test=work-item-link]', { hasText: `开启“${projectName}”` }).click()
+  await expect(page).toHaveURL(/action=open/)
+  await page.locator('[data-test=submit-open-review]').click()
+  await expect(page.locator('[data-test=open-review-form]')).toHaveCount(0)
+}
+
+// The project page's state, once planning has followed the event that changes it.
+async function expectState(page, stateZh) {
+  await expect.poll(async () => {
+    await page.reload()
+    return page.locator('[data-test=project-state]').innerText()
+  }, { timeout: 30_000, intervals: [500, 1000] }).toBe(stateZh)
+}
+
+// Waits until the user's workbench lists an item about the project (events reach the services in a moment).
+async function awaitWorkItem(page, projectName, action) {
+  await expect.poll(async () => {
+    await page.goto('/workbench')
+    await page.locator('[data-test=work-items]').waitFor()
+    const link = page.locator('[data-test=work-item-link]', { hasText: projectName })
+    return action ? page.locator('.el-table__row', { has: link }).filter({ hasText: action }).count() : link.count()
+  }, { timeout: 30_000, intervals: [500, 1000] }).toBeGreaterThan(0)
 }
 
 async function giveOpinion(page) {
@@ -90,4 +124,5 @@ function countRequests(page, method, pathname) {
   return seen
 }
 
-module.exports = { field, login, logout, shot, pickOption, chooseRadio, fillApplication, giveOpinion, fillConclusion, countRequests }
+module.exports = { field, login, logout, shot, pickOption, chooseRadio, fillApplication, giveOpinion, fillConclusion, countRequests,
+  openPlanReview, awaitWorkItem, expectState }

@@ -1,5 +1,5 @@
-// The walking skeleton in the browser: a department files an application with its documents, the four bureaus
-// give their opinions from their workbench, 政务办 concludes, and everyone sees the same timeline. Then the
+// The walking skeleton in the browser: a department files an application with its documents, 政务办 opens the
+// plan review, the four bureaus give their opinions from their workbench, 政务办 concludes, and everyone sees the same timeline. Then the
 // ways it can go wrong: another department's project typed by hand, refusals, bad input, double clicks and a
 // session that ends in the middle of a form.
 const { test, expect } = require('@playwright/test')
@@ -30,6 +30,13 @@ test.describe.serial('walking skeleton', () => {
     await expect(page.locator('[data-test=documents]')).toContainText('申报书.pdf')
     await expect(page.locator('[data-test=documents]')).toContainText('项目方案.pdf')
     await expect(page.locator('[data-test=timeline]')).toContainText('提交年度计划申报')
+  })
+
+  test('政务办 opens the plan review from its workbench', async ({ page }) => {
+    await h.login(page, 'zwb')
+    await h.openPlanReview(page, app.name)
+    await expect(page.locator('[data-test=opinions]')).toBeVisible()
+    await h.expectState(page, '计划论证中')
   })
 
   test('网信 gives its opinion from the workbench', async ({ page }) => {

@@ -1,6 +1,6 @@
 // The setup of the browser tests in one place: which application the department files and what has to be in
-// place before it may (a call window) and before the bureaus may give opinions (an open plan review). When
-// the API asks 政务办 to open a call per plan year and each plan review explicitly, only this file changes.
+// place before it may (a call window: the suite fixture opens next year's; the plan-year spec has 政务办 open
+// its own in the browser) and before the bureaus may give opinions (a plan review 政务办 opened).
 const path = require('path')
 
 const PASSWORD = 'Demo@2026'
@@ -34,10 +34,11 @@ function application(name, { rank = 1 } = {}) {
   }
 }
 
-// 政务办's call for the plan year: the applications are accepted without one today.
+// 政务办's call for next year's plan is opened by the suite fixture (test_portal_browser.py's conftest), before
+// any spec runs; the plan-year spec opens its own year's call in the browser.
 async function openCallWindow(/* request */) {}
 
-// The plan review opens on the application today; wait until the bureau's workbench lists it.
+// Wait until the bureau's workbench lists the review 政务办 opened.
 async function awaitPlanReview(page, projectName) {
   const { expect } = require('@playwright/test')
   await expect.poll(async () => {

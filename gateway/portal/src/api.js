@@ -89,6 +89,7 @@ export async function request(method, path, { body, query, idempotencyKey } = {}
 export const api = {
   get: (path, query) => request('GET', path, { query }),
   post: (path, body, idempotencyKey) => request('POST', path, { body, idempotencyKey }),
+  put: (path, body, idempotencyKey) => request('PUT', path, { body, idempotencyKey }),
 }
 
 // Multipart upload with progress (fetch has none). Same 401 handling as request().

@@ -9,13 +9,26 @@ export const ROLE = {
 }
 export const BUREAUS = ['WX', 'FG', 'GX', 'CZ']
 export const VERDICT = { AGREE: '同意', AGREE_WITH_CONDITIONS: '有条件同意', DISAGREE: '不同意' }
-export const OUTCOME = { DRAFT: '列入年度计划草案', NOT_INCLUDED: '不予列入' }
+export const OUTCOME = { DRAFT: '列入年度计划草案', NOT_INCLUDED: '不予列入', PASS: '联审通过', FAIL: '联审不通过' }
 export const CRITERIA = {
   policy_need: '政策依据与需求', intensive_sharing: '集约共享', content_funding: '建设内容与资金', security_solution: '安全方案',
 }
 export const CRITERION = { MET: '符合', NOT_MET: '不符合' }
-export const REVIEW_STATUS = { OPEN: '论证中', CONCLUDED: '已结论' }
+export const REVIEW_STATUS = { OPEN: '论证中', CONCLUDED: '已结论', RETURNED: '已退回修改', CANCELLED: '已取消' }
 export const FUNDING_TYPE = { MUNICIPAL: '市级财政', SUPERIOR: '上级资金', OTHER: '其他' }
+export const SYSTEM_TYPE = {
+  EGOV_NETWORK: '电子政务网络', BUSINESS_SYSTEM: '重点业务信息系统', RESOURCE_DB: '信息资源库',
+  SECURITY_INFRA: '信息安全基础设施', EGOV_INFRA: '电子政务基础设施（数据中心、机房等）', STANDARDS: '电子政务标准化体系',
+  SUPPORT: '相关支撑体系', OTHER: '其他（须说明）',
+}
+export const SHARING_LEVEL = { FULL: '完整/及时', PARTIAL: '部分', NONE: '未共享' }
+export const ORIGIN = { PLAN: '年度计划', ADHOC: '追加项目', SUPERIOR_FUNDED: '上级部门安排经费' }
+export const ADHOC_REASON = { SUPERIOR_REQUIREMENT: '上级要求', WORK_NEED: '工作需要' }
+export const JOINT_OUTCOME = { PASS: '联审通过', FAIL: '联审不通过' }
+export const FUNDING_RESULT = { SECURED: '资金已落实', PARTIAL: '部分落实', NOT_SECURED: '未落实' }
+export const FUNDING_STATUS = { AWAITING: '待确认', NOT_SECURED: '未落实', CONFIRMED: '已确认', CLOSED: '无需确认' }
+export const CALL_STATUS = { OPEN: '申报中', CLOSED: '已截止' }
+export const PLAN_STATUS = { DRAFT: '草稿', SUBMITTED: '已报领导小组审定', APPROVED: '已审定', SUPERSEDED: '已被修订版取代' }
 export const BASIS_LEVELS = ['党中央/国务院', '省委/省政府', '市委/市政府', '国家部委', '省级部门']
 
 export const STATE = {

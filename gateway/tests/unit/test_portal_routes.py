@@ -38,20 +38,84 @@ def test_a_bureau_sees_the_opinions_awaiting_it(client, login_as, fakes):
     assert item["deadline"] is None and item["overdue"] is False
     assert item["detail_zh"] == "尚缺：网信、财政"
     assert (body["total"], body["overdue"], body["unavailable"]) == (1, 0, [])
-    assert body["kinds"] == [{"kind": "PLAN_REVIEW_OPINION", "kind_zh": "计划论证意见"}]
+    assert body["kinds"] == [{"kind": "PLAN_REVIEW_OPINION", "kind_zh": "计划论证意见"},
+                             {"kind": "ADHOC_REVIEW_OPINION", "kind_zh": "追加项目联审意见"}]
     assert body["today"] == "2026-03-02"
 
 
-def test_zwb_sees_the_reviews_ready_for_its_conclusion(client, login_as, fakes):
-    fakes["review"].answers["list_reviews"] = {"items": [{**REVIEW, "missing_bureaus": []}], "total": 1}
-    [item] = client.get("/api/workbench", headers=login_as("zwb")).get_json()["items"]
-    assert item["kind"] == "PLAN_REVIEW_CONCLUSION" and item["link"] == "/projects/p-1?action=conclusion"
+def test_a_joint_review_opinion_cites_article_9(client, login_as, fakes):
+    fakes["review"].answers["list_reviews"] = {"items": [{**REVIEW, "kind": "ADHOC"}], "total": 1}
+    fakes["funds"].answers["list_funding_requests"] = {"items": [], "total": 0}
+    [item] = client.get("/api/workbench", headers=login_as("cz")).get_json()["items"]
+    assert (item["kind"], item["article"], item["deadline"]) == ("ADHOC_REVIEW_OPINION", "第九条", None)
 
 
-def test_a_department_has_no_review_work_and_no_service_is_asked(client, login_as, fakes):
+PENDING = {"kind": "PLAN", "project_id": "p-2", "project_name": "教育云平台", "unit_name": "市教育局",
+           "plan_year": 2027, "version_no": 2, "submitted_at": "2026-03-01T09:00:00+08:00", "ready": True}
+
+
+def test_zwb_sees_what_to_open_and_what_to_conclude(client, login_as, fakes):
+    fakes["review"].answers["list_reviews"] = {"items": [{**REVIEW, "missing_bureaus": []},
+                                                         {**REVIEW, "project_id": "p-3", "kind": "ADHOC"}], "total": 2}
+    blocked = {"code": "E09-FUNDING-NOT-CONFIRMED", "reason_zh": "尚未经市财政局确认资金落实"}
+    fakes["review"].answers["list_pending_openings"] = lambda f: {"items": [PENDING] if f["kind"] == "PLAN" else [
+        {**PENDING, "kind": "ADHOC", "project_id": "p-4", "ready": False, "blocking": blocked}]}
+    items = {i["project_id"]: i for i in client.get("/api/workbench", headers=login_as("zwb")).get_json()["items"]}
+
+    assert items["p-1"]["kind"] == "PLAN_REVIEW_CONCLUSION" and items["p-1"]["link"] == "/projects/p-1?action=conclusion"
+    assert items["p-3"]["kind"] == "ADHOC_REVIEW_CONCLUSION" and items["p-3"]["article"] == "第九条"
+    assert items["p-2"]["kind"] == "PLAN_REVIEW_OPENING" and items["p-2"]["link"] == "/projects/p-2?action=open"
+    assert items["p-2"]["detail_zh"] == "2027 年度 · 第 2 版申报"
+    assert items["p-4"]["kind"] == "ADHOC_REVIEW_OPENING" and "尚未经市财政局确认资金落实" in items["p-4"]["detail_zh"]
+    # Opening and concluding have no time limit in the regulation.
+    assert all(i["deadline"] is None for i in items.values())
+    # One question per answer, however many kinds it feeds.
+    assert sorted(c.method for c in fakes["review"].calls) == ["list_pending_openings", "list_pending_openings",
+                                                                "list_reviews"]
+
+
+def test_cz_sees_the_funding_it_must_confirm(client, login_as, fakes):
+    fakes["funds"].answers["list_funding_requests"] = {"items": [{
+        "project_id": "p-5", "name": "应急指挥平台", "unit_name": "市公安局", "path": "ADHOC",
+        "total_investment_fen": 50_000_000, "requested_at": "2026-03-01T09:00:00+08:00"}], "total": 1}
+    fakes["review"].answers["list_reviews"] = {"items": [], "total": 0}
+    [item] = client.get("/api/workbench", headers=login_as("cz")).get_json()["items"]
+    assert fakes["funds"].calls[0].args == ({"awaiting_me": True},)
+    assert (item["kind"], item["article"], item["deadline"]) == ("FUNDING_CONFIRMATION", "第九条", None)
+    assert item["link"] == "/projects/p-5?action=funding-confirmation" and "500,000.00 元" in item["detail_zh"]
+
+
+def test_the_leading_group_sees_the_submitted_plan(client, login_as, fakes):
+    fakes["planning"].answers["list_annual_plans"] = {"items": [
+        {"plan_year": 2027, "version_no": 1, "status": "SUBMITTED", "title": "2027年度计划"},
+        {"plan_year": 2026, "version_no": 1, "status": "APPROVED", "title": "2026年度计划"}]}
+    [item] = client.get("/api/workbench", headers=login_as("lg")).get_json()["items"]
+    assert (item["kind"], item["link"], item["deadline"]) == ("ANNUAL_PLAN_DECISION", "/annual-plans/2027", None)
+
+
+@pytest.mark.parametrize("call_status, deadline", [("OPEN", "2026-03-31"), ("CLOSED", None)])
+def test_a_department_draft_is_due_on_the_calls_closing_day(client, login_as, fakes, call_status, deadline):
+    fakes["planning"].answers["list_projects"] = {"items": [
+        {**project(1), "state": "DRAFT", "origin": "PLAN", "returned_reason": "请补充安全方案"},
+        {**project(2), "state": "DRAFT", "origin": "ADHOC", "returned_reason": None}], "total": 2}
+    fakes["planning"].answers["list_calls"] = {"items": [
+        {"plan_year": 2027, "opens_on": "2026-03-01", "closes_on": "2026-03-31", "status": call_status}]}
     body = client.get("/api/workbench", headers=login_as("police")).get_json()
-    assert body == {**body, "items": [], "total": 0, "kinds": []}
+    items = {i["project_id"]: i for i in body["items"]}
+    assert fakes["planning"].calls[0].args == ({"state": "DRAFT", "page_size": 200},)
+    assert items["p-1"]["deadline"] == deadline and items["p-1"]["detail_zh"] == "政务办退回理由：请补充安全方案"
+    assert items["p-1"]["link"] == "/projects/p-1?action=edit"
+    # An ad-hoc application has no call and so no deadline.
+    assert items["p-2"]["deadline"] is None and items["p-2"]["article"] == "第九条"
     assert fakes["review"].calls == []
+
+
+def test_a_department_draft_is_overdue_the_day_after_the_call_closed(client, login_as, fakes):
+    fakes["planning"].answers["list_projects"] = {"items": [{**project(1), "state": "DRAFT", "origin": "PLAN"}]}
+    fakes["planning"].answers["list_calls"] = {"items": [
+        {"plan_year": 2027, "opens_on": "2026-02-01", "closes_on": "2026-03-01", "status": "OPEN"}]}
+    [item] = client.get("/api/workbench", headers=login_as("police")).get_json()["items"]
+    assert item["deadline"] == "2026-03-01" and item["overdue"] is True
 
 
 def test_an_unreachable_service_leaves_its_items_out_and_says_so(client, login_as, fakes):
