@@ -258,6 +258,7 @@ class ProjectSchema(LenientSchema):
 class ProjectDetailSchema(ProjectSchema):
     application = fields.Nested(PlanApplicationSchema, allow_none=True, **_doc("最新一版申报内容"))
     application_version = fields.Integer(allow_none=True)
+    draft = fields.Dict(allow_none=True, **_doc("本单位保存的草稿内容；仅本单位可见"))
 
 
 class ProjectListSchema(StrictSchema):

@@ -53,6 +53,9 @@ class PlanningService(ServiceBase, CallCommands, ApplicationCommands, AdHocComma
                 .order_by(PlanApplication.version_no.desc())).first()
             out["application"] = json.loads(latest.content) if latest else None
             out["application_version"] = latest.version_no if latest else None
+            # The working copy is the department's own (§3.2 DRAFT): nobody else reads what it has not filed.
+            mine = ident.role == "UNIT" and ident.unit_id == project.unit_id
+            out["draft"] = json.loads(project.draft) if mine and project.draft else None
             return out
 
     @query

@@ -309,4 +309,5 @@ class AnnualPlanCommands:
                 return {"items": []}
             return {"items": [{"plan_id": p.id, "plan_year": p.plan_year, "version_no": p.version_no,
                                "status": p.status, "title": p.title, "document_number": p.document_number,
+                               "compiled_at": _iso(p.compiled_at), "submitted_at": _iso(p.submitted_at),
                                "decided_at": _iso(p.decided_at)} for p in s.scalars(q)]}

@@ -206,3 +206,10 @@ def test_superior_funding_above_the_estimate_is_a_funding_mismatch(as_, applicat
     r = refused(as_("UNIT").submit_plan_application, application(
         origin="SUPERIOR_FUNDED", superior_funding={"amount_fen": 100_000_001, "document": doc}))
     assert (r.code, r.rule) == ("E06-FUNDING-SOURCE-MISMATCH", "R-6-3")
+
+
+def test_a_draft_is_read_back_by_its_unit_only(as_, application):
+    draft = as_("UNIT").save_draft({"name": "智慧社区", "plan_year": 2027, "content": {"need": "尚在起草"}})
+    assert as_("UNIT").get_project(draft["id"])["draft"] == {"need": "尚在起草"}
+    filed = as_("UNIT").submit_plan_application(application(project_id=draft["id"], name="智慧社区"))
+    assert as_("ZWB").get_project(filed["id"])["draft"] is None
