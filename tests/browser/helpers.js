@@ -48,7 +48,7 @@ async function fillApplication(page, app, { files = true } = {}) {
   await field(page, 'app-year').fill(String(app.year))
   await field(page, 'app-year').press('Tab')
   await field(page, 'app-system').fill(app.system)
-  await field(page, 'app-rank').fill(String(app.rank))
+  if (app.rank != null) await field(page, 'app-rank').fill(String(app.rank))
   await field(page, 'basis-title-0').fill(app.basis.title)
   await field(page, 'basis-number-0').fill(app.basis.number)
   await pickOption(page, 'basis-level-0', app.basis.level)

@@ -29,7 +29,12 @@ test.describe.serial('walking skeleton', () => {
     projectUrl = new URL(page.url()).pathname
     await expect(page.locator('[data-test=documents]')).toContainText('申报书.pdf')
     await expect(page.locator('[data-test=documents]')).toContainText('项目方案.pdf')
-    await expect(page.locator('[data-test=timeline]')).toContainText('提交年度计划申报')
+    // The gateway's event log follows planning's event in a moment.
+    await expect.poll(async () => {
+      await page.reload()
+      await page.locator('[data-test=documents]').waitFor()
+      return page.locator('[data-test=timeline]').innerText()
+    }, { timeout: 30_000 }).toContain('提交年度计划申报')
   })
 
   test('政务办 opens the plan review from its workbench', async ({ page }) => {

@@ -6,17 +6,20 @@ const path = require('path')
 const PASSWORD = 'Demo@2026'
 const SCREENSHOTS = path.resolve(__dirname, '../../docs/screenshots')
 const PLAN_YEAR = new Date().getFullYear() + 1
+// Each spec has its own plan year, so one spec's call, ranks and plan never meet another's.
+const CYCLE_YEAR = PLAN_YEAR + 1 // plan-year.spec.js: 政务办 opens this call in the browser
+const ADHOC_YEAR = PLAN_YEAR + 2 // adhoc.spec.js: no call (第九条)
 const RUN = Date.now().toString(36).slice(-5)
 // Ranks are unique within a unit's category and year (第七条); a run's own keep reruns on one suite apart.
 const RANK_BASE = (Date.now() % 100_000) * 10
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
 
-function application(name, { rank = 1 } = {}) {
+function application(name, { rank = 1, year = PLAN_YEAR } = {}) {
   return {
     name: `${name}（${RUN}）`,
-    rank: RANK_BASE + rank,
-    year: PLAN_YEAR,
+    rank: rank == null ? null : RANK_BASE + rank,
+    year,
     system: '警务数据中台',
     basis: { title: '关于加快推进数字政府建设的实施意见', number: '连政发〔2026〕12号', level: '市委/市政府' },
     texts: {
@@ -48,4 +51,4 @@ async function awaitPlanReview(page, projectName) {
   }, { timeout: 30_000, intervals: [500, 1000] }).toBeGreaterThan(0)
 }
 
-module.exports = { PASSWORD, SCREENSHOTS, PLAN_YEAR, PDF, application, openCallWindow, awaitPlanReview }
+module.exports = { PASSWORD, SCREENSHOTS, PLAN_YEAR, CYCLE_YEAR, ADHOC_YEAR, PDF, application, openCallWindow, awaitPlanReview }

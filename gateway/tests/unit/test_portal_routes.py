@@ -62,7 +62,8 @@ def test_zwb_sees_what_to_open_and_what_to_conclude(client, login_as, fakes):
         {**PENDING, "kind": "ADHOC", "project_id": "p-4", "ready": False, "blocking": blocked}]}
     items = {i["project_id"]: i for i in client.get("/api/workbench", headers=login_as("zwb")).get_json()["items"]}
 
-    assert items["p-1"]["kind"] == "PLAN_REVIEW_CONCLUSION" and items["p-1"]["link"] == "/projects/p-1?action=conclusion"
+    assert items["p-1"]["kind"] == "PLAN_REVIEW_CONCLUSION"
+    assert items["p-1"]["link"] == "/projects/p-1?action=conclusion"
     assert items["p-3"]["kind"] == "ADHOC_REVIEW_CONCLUSION" and items["p-3"]["article"] == "第九条"
     assert items["p-2"]["kind"] == "PLAN_REVIEW_OPENING" and items["p-2"]["link"] == "/projects/p-2?action=open"
     assert items["p-2"]["detail_zh"] == "2027 年度 · 第 2 版申报"
@@ -237,7 +238,8 @@ def built(service, tmp_path):
 
 
 @pytest.mark.parametrize("path", ["/login", "/workbench", "/projects", "/projects/p-1", "/projects/p-1/edit",
-                                  "/apply", "/dashboard", "/api-docs"])
+                                  "/apply", "/adhoc", "/rankings", "/plan-calls", "/annual-plans", "/annual-plans/2027",
+                                  "/dashboard", "/api-docs"])
 def test_every_client_route_opens_the_portal(client, built, path):
     response = client.get(path)
     assert response.status_code == 200 and response.get_data(as_text=True).endswith("<div id=app></div>")
