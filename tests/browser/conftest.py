@@ -3,7 +3,6 @@ from datetime import datetime
 import pytest
 
 from itpm_common.clock import SHANGHAI
-
 from itpm_common.vhosts import create_vhost, delete_vhost
 
 from ..e2e.suite import start_suite
