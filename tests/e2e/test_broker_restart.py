@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from .test_walking_skeleton import CRITERIA, OPINION, file_application
+from .test_walking_skeleton import CRITERIA, OPINION, file_application, open_plan_review
 
 pytestmark = pytest.mark.e2e
 
@@ -41,6 +41,7 @@ def test_broker_restart_mid_review_loses_no_event(suite):
     police = suite.login("police")
     project = file_application(police, name="警务指挥调度系统", rank=7)
     pid = project["id"]
+    open_plan_review(suite, pid)
     police.wait_for(f"/api/projects/{pid}/review", lambda r: r["status"] == "OPEN")
     wx = suite.login("wx")
     assert wx.post(f"/api/projects/{pid}/review/opinions", json=OPINION).status_code == 201
