@@ -32,18 +32,33 @@ def own_project(session, ident, project_id: str, *, lock: bool = False) -> Proje
     return project
 
 
+def _existing_system(content: dict) -> str | None:
+    return ((content or {}).get("system") or {}).get("existing_system_id") or None
+
+
 def refuse_duplicate(session, ident, app: dict, exclude_id: str | None) -> None:
-    """R-0-1 / Art 20: one application per unit, year, category and project name."""
-    q = select(Project.id).where(
+    """R-0-1 / Art 20: one application per unit, year, category and project: the same name, or the same
+    running system with the same kind of work (its O&M, or the same upgrade or expansion) under another name."""
+    q = select(Project).where(
         Project.unit_id == ident.unit_id, Project.plan_year == app["plan_year"],
-        Project.category == app["category"], Project.name == app["name"], Project.state != "DRAFT")
+        Project.category == app["category"], Project.state != "DRAFT")
     if exclude_id:
         q = q.where(Project.id != exclude_id)
-    same = session.scalar(q)
-    if same:
-        raise Refusal(code="DUPLICATE", rule="R-0-1", article="第二十条",
-                      reason_zh="本单位在该年度、该类别下已提交同名项目申报，不得重复申报",
-                      details={"existing_project_id": same})
+    system = _existing_system(app)
+    for other in session.scalars(q):
+        if other.name == app["name"]:
+            raise Refusal(code="DUPLICATE", rule="R-0-1", article="第二十条",
+                          reason_zh="本单位在该年度、该类别下已提交同名项目申报，不得重复申报",
+                          details={"existing_project_id": other.id})
+        if system and other.build_kind == app["build_kind"]:
+            latest = session.scalars(select(PlanApplication.content).where(
+                PlanApplication.project_id == other.id).order_by(PlanApplication.version_no.desc()).limit(1)).first()
+            if latest is not None and _existing_system(json.loads(latest)) == system:
+                raise Refusal(code="DUPLICATE", rule="R-0-1", article="第二十条",
+                              reason_zh=f"本单位在该年度已就同一在运行系统（{system}）申报同类项目《{other.name}》，"
+                                        "不得换名重复申报",
+                              details={"existing_project_id": other.id, "existing_name": other.name,
+                                       "existing_system_id": system})
 
 
 def record_version(tx, project: Project, app: dict, ident, rank: int | None) -> int:

@@ -213,3 +213,24 @@ def test_a_draft_is_read_back_by_its_unit_only(as_, application):
     assert as_("UNIT").get_project(draft["id"])["draft"] == {"need": "尚在起草"}
     filed = as_("UNIT").submit_plan_application(application(project_id=draft["id"], name="智慧社区"))
     assert as_("ZWB").get_project(filed["id"])["draft"] is None
+
+
+OM_STATUS = {"sharing_completeness": "FULL", "sharing_timeliness": "FULL", "protection_level": 3,
+             "last_security_test_on": "2026-05-20", "crypto_assessment": "已评估"}
+
+
+def test_r_0_1_the_same_running_system_twice_under_another_name_is_a_duplicate(as_, application):
+    om = {"category": "OM", "build_kind": None, "system": {"existing_system_id": "SYS-7"}, "om_status": OM_STATUS}
+    as_("UNIT").submit_plan_application(application(name="政务外网运维", **om))
+    r = refused(as_("UNIT").submit_plan_application, application(name="政务外网运维服务", rank=2, **om))
+    assert (r.code, r.rule, r.details["existing_system_id"]) == ("DUPLICATE", "R-0-1", "SYS-7")
+    other = {**om, "system": {"existing_system_id": "SYS-8"}}
+    assert as_("UNIT").submit_plan_application(application(name="视频专网运维", rank=2, **other))["state"] == \
+        "PLAN_APPLIED"
+    upgrade = {"build_kind": "UPGRADE", "system": {"existing_system_id": "SYS-7"}}
+    as_("UNIT").submit_plan_application(application(name="政务外网升级", **upgrade))
+    expand = {"build_kind": "EXPAND", "system": {"existing_system_id": "SYS-7"}}
+    assert as_("UNIT").submit_plan_application(application(name="政务外网扩容", rank=2, **expand))["state"] == \
+        "PLAN_APPLIED"
+    assert refused(as_("UNIT").submit_plan_application,
+                   application(name="政务外网改造", rank=3, **upgrade)).code == "DUPLICATE"

@@ -141,7 +141,8 @@ def test_r_7_3_the_same_rank_may_appear_once_in_each_category(submit, db, om_cha
     om = submit(**om_changes)
     assert (om["category"], om["build_kind"], om["state"]) == ("OM", None, "PLAN_APPLIED")
     assert [e["data"]["rank"] for e in db.events("PlanApplicationSubmitted")] == [1, 1]
-    assert refused(submit, **{**om_changes, "name": "警务云运维"}).code == "E07-RANK-DUPLICATE"
+    another_system = {**om_changes, "name": "警务云运维", "system": {"existing_system_id": "SYS-0043"}}
+    assert refused(submit, **another_system).code == "E07-RANK-DUPLICATE"
 
 
 def test_r_7_3_ranks_of_another_unit_or_year_do_not_count(submit, db):
