@@ -161,7 +161,7 @@ def _plans_awaiting_decision(call, user) -> list[WorkItem]:
 
 def _department_drafts(call, user) -> list[WorkItem]:
     """A department's drafts, withdrawn and returned applications. A plan application has the call's closing
-    day as its deadline (R-7-5); an ad-hoc one has none."""
+    day as its deadline (R-7-5); a returned one (T04) and an ad-hoc one have none."""
     drafts = call("planning", "list_projects", {"state": "DRAFT", "page_size": 200})["items"]
     calls = {c["plan_year"]: c for c in call("planning", "list_calls")["items"]} if drafts else {}
     items = []
@@ -175,7 +175,8 @@ def _department_drafts(call, user) -> list[WorkItem]:
             project_id=p["id"], project_name=p["name"], unit_name=p.get("unit_name"), since=p.get("updated_at"),
             article="第九条" if not plan else "第七条", action_zh="修改重报" if returned else "继续填写",
             link=f"/projects/{p['id']}?action=edit",
-            deadline=c["closes_on"] if c and c.get("status") == "OPEN" else None,
+            # A correction 政务办 asked for is part of the review, not bound by the window.
+            deadline=c["closes_on"] if c and c.get("status") == "OPEN" and not returned else None,
             detail_zh=f"政务办退回理由：{returned}" if returned else
             (f"{p.get('plan_year')} 年度申报截止 {c['closes_on']}（含当日）" if c else None)))
     return items

@@ -97,17 +97,19 @@ def test_the_leading_group_sees_the_submitted_plan(client, login_as, fakes):
 @pytest.mark.parametrize("call_status, deadline", [("OPEN", "2026-03-31"), ("CLOSED", None)])
 def test_a_department_draft_is_due_on_the_calls_closing_day(client, login_as, fakes, call_status, deadline):
     fakes["planning"].answers["list_projects"] = {"items": [
-        {**project(1), "state": "DRAFT", "origin": "PLAN", "returned_reason": "请补充安全方案"},
-        {**project(2), "state": "DRAFT", "origin": "ADHOC", "returned_reason": None}], "total": 2}
+        {**project(1), "state": "DRAFT", "origin": "PLAN", "returned_reason": None},
+        {**project(2), "state": "DRAFT", "origin": "ADHOC", "returned_reason": None},
+        {**project(3), "state": "DRAFT", "origin": "PLAN", "returned_reason": "请补充安全方案"}], "total": 3}
     fakes["planning"].answers["list_calls"] = {"items": [
         {"plan_year": 2027, "opens_on": "2026-03-01", "closes_on": "2026-03-31", "status": call_status}]}
     body = client.get("/api/workbench", headers=login_as("police")).get_json()
     items = {i["project_id"]: i for i in body["items"]}
     assert fakes["planning"].calls[0].args == ({"state": "DRAFT", "page_size": 200},)
-    assert items["p-1"]["deadline"] == deadline and items["p-1"]["detail_zh"] == "政务办退回理由：请补充安全方案"
-    assert items["p-1"]["link"] == "/projects/p-1?action=edit"
+    assert items["p-1"]["deadline"] == deadline and items["p-1"]["link"] == "/projects/p-1?action=edit"
     # An ad-hoc application has no call and so no deadline.
     assert items["p-2"]["deadline"] is None and items["p-2"]["article"] == "第九条"
+    # A correction 政务办 asked for (T04) is not bound by the call's window.
+    assert items["p-3"]["deadline"] is None and items["p-3"]["detail_zh"] == "政务办退回理由：请补充安全方案"
     assert fakes["review"].calls == []
 
 
