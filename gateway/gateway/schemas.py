@@ -359,6 +359,10 @@ class ConclusionSchema(StrictSchema):
     consolidated_opinion = fields.String(required=True, validate=validate.Length(min=1, max=20000),
                                          **_doc("联审意见"))
     criteria = fields.Nested(CriteriaSchema, required=True)
+    criteria_reasons = fields.Dict(keys=fields.String(validate=validate.OneOf(
+        ("policy_need", "intensive_sharing", "content_funding", "security_solution"))),
+        values=fields.String(validate=validate.Length(max=5000)), load_default=dict,
+        **_doc("判定为“不符合”的条件各自的理由（R-6-5），键为条件代码"))
     resolution_note = fields.String(allow_none=True, validate=validate.Length(max=5000),
                                     **_doc("存在“不同意”意见时，经第五条协商机制形成的处理说明"))
     expected_version = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1),

@@ -62,6 +62,13 @@ test.describe.serial('walking skeleton', () => {
     await h.login(page, 'zwb')
     await page.goto(projectUrl)
     await h.fillConclusion(page, '同意列入')
+    // A criterion judged 不符合 asks for its reason (R-6-5) before anything is sent.
+    const early = h.countRequests(page, 'POST', `${projectUrl}/review/conclusion`.replace('/projects/', '/api/projects/'))
+    await page.locator('[data-test=criterion-security_solution] label').filter({ hasText: /^\s*不符合\s*$/ }).click()
+    await page.locator('[data-test=submit-conclusion]').click()
+    await expect(page.locator('[data-test=conclusion-form]')).toContainText('判定为“不符合”的条件须说明理由')
+    expect(early).toHaveLength(0)
+    await page.locator('[data-test=criterion-security_solution] label').filter({ hasText: /^\s*符合\s*$/ }).click()
     await page.locator('[data-test=submit-conclusion]').click()
     await expect(page.locator('[data-test=refusal-reason]')).toContainText('尚缺发改、工信、财政的论证意见，不能作出结论')
     await expect(page.locator('[data-test=refusal-article]')).toHaveText('第八条')

@@ -120,6 +120,7 @@ class Review(Base):
     outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
     consolidated_opinion: Mapped[str | None] = mapped_column(Text, nullable=True)
     criteria: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON object
+    criteria_reasons: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON object, R-6-5
     resolution_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     concluded_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     concluded_by_name: Mapped[str | None] = mapped_column(String(100), nullable=True)

@@ -5,11 +5,11 @@ what 第八条 requires is a rule, checked in rules.py with the article's own
 code, so the aspect texts are optional here.
 """
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from itpm_common.schemas import StrictSchema
 
-from .rules import JOINT_OUTCOMES, JUDGEMENTS, OUTCOMES, VERDICTS
+from .rules import CRITERIA, JOINT_OUTCOMES, JUDGEMENTS, OUTCOMES, VERDICTS
 
 TEXT_MAX = 5000
 OPINION_MAX = 20000
@@ -51,8 +51,19 @@ class ConclusionSchema(StrictSchema):
     consolidated_opinion = fields.String(
         required=True, validate=[validate.Length(max=OPINION_MAX), _not_blank])
     criteria = fields.Nested(CriteriaSchema, required=True)
+    # R-6-5: a criterion judged NOT_MET is judged with its reason.
+    criteria_reasons = fields.Dict(keys=fields.String(validate=validate.OneOf(tuple(CRITERIA))),
+                                   values=fields.String(validate=validate.Length(max=TEXT_MAX)), load_default=dict)
     resolution_note = fields.String(load_default=None, validate=validate.Length(max=TEXT_MAX))
     expected_version = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1))
+
+    @validates_schema
+    def _not_met_has_its_reason(self, data, **kwargs):
+        missing = {key: ["判定为“不符合”的条件须说明理由（第六条、R-6-5）"]
+                   for key, judgement in (data.get("criteria") or {}).items()
+                   if judgement == "NOT_MET" and not (data.get("criteria_reasons") or {}).get(key, "").strip()}
+        if missing:
+            raise ValidationError(missing, field_name="criteria_reasons")
 
 
 def _expected_version():

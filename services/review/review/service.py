@@ -334,6 +334,8 @@ class ReviewService(ServiceBase):
             review.status, review.outcome = CONCLUDED, c["outcome"]
             review.consolidated_opinion = c["consolidated_opinion"].strip()
             review.criteria = json.dumps(c["criteria"], ensure_ascii=False, sort_keys=True)
+            reasons = {k: v.strip() for k, v in c["criteria_reasons"].items() if v.strip()}
+            review.criteria_reasons = json.dumps(reasons, ensure_ascii=False, sort_keys=True)
             review.resolution_note = (c["resolution_note"] or "").strip() or None
             review.concluded_by, review.concluded_by_name = ident.user_id, ident.name
             review.concluded_at = review.updated_at = tx.now
@@ -343,7 +345,8 @@ class ReviewService(ServiceBase):
             tx.emit("PlanReviewConcluded", review.project_id,
                     {"review_id": review.id, **store.facts(review), "version_no": review.version_no,
                      "outcome": review.outcome, "consolidated_opinion": review.consolidated_opinion,
-                     "criteria": c["criteria"], "resolution_note": review.resolution_note},
+                     "criteria": c["criteria"], "criteria_reasons": reasons,
+                     "resolution_note": review.resolution_note},
                     article="第八条", unit_id=review.unit_id)
             tx.audit("conclude_review", project_id=review.project_id, article="第八条", rule="R-8-1",
                      details={"review_id": review.id, "outcome": review.outcome,

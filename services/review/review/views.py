@@ -60,7 +60,9 @@ def conclusion_out(r: Review) -> dict | None:
     if r.status != CONCLUDED:
         return None
     return {"outcome": r.outcome, "consolidated_opinion": r.consolidated_opinion,
-            "criteria": json.loads(r.criteria) if r.criteria else None, "resolution_note": r.resolution_note,
+            "criteria": json.loads(r.criteria) if r.criteria else None,
+            "criteria_reasons": json.loads(r.criteria_reasons) if r.criteria_reasons else {},
+            "resolution_note": r.resolution_note,
             "concluded_by": r.concluded_by, "concluded_by_name": r.concluded_by_name,
             "concluded_at": iso(r.concluded_at)}
 

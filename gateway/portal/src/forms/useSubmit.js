@@ -29,6 +29,11 @@ export function useSubmit(send) {
     }
   }
 
-  const fieldError = (name) => (serverErrors.value[name] || []).join('；')
+  // A field's messages are a list; a nested field's (criteria_reasons) are a list per key.
+  const fieldError = (name) => {
+    const messages = serverErrors.value[name]
+    if (!messages) return ''
+    return (Array.isArray(messages) ? messages : Object.values(messages).flat()).join('；')
+  }
   return { submit, submitting, refusal, fieldError }
 }

@@ -242,7 +242,7 @@ def test_successful_conclusion(as_, db, open_review, opinion_payload, conclusion
     assert out["status"] == "CONCLUDED" and out["missing_bureaus"] == []
     assert out["conclusion"] == {
         "outcome": "DRAFT", "consolidated_opinion": "经联审，同意列入年度建设计划草案",
-        "criteria": dict.fromkeys(rules.CRITERIA, "MET"), "resolution_note": "无",
+        "criteria": dict.fromkeys(rules.CRITERIA, "MET"), "criteria_reasons": {}, "resolution_note": "无",
         "concluded_by": users["ZWB"].user_id, "concluded_by_name": users["ZWB"].name,
         "concluded_at": "2025-03-10T09:30:00+08:00"}
     assert as_("ZWB").get_review("p-1") == out
@@ -252,7 +252,8 @@ def test_successful_conclusion(as_, db, open_review, opinion_payload, conclusion
                              "name": "社会救助信息系统升级", "unit_id": "unit-a", "unit_name": "市民政局",
                              "plan_year": 2026, "category": "BUILD", "classified": False, "version_no": 1,
                              "consolidated_opinion": "经联审，同意列入年度建设计划草案",
-                             "criteria": dict.fromkeys(rules.CRITERIA, "MET"), "resolution_note": "无"}
+                             "criteria": dict.fromkeys(rules.CRITERIA, "MET"), "criteria_reasons": {},
+                             "resolution_note": "无"}
     assert (event["article"], event["unitid"], event["subject"]) == ("第八条", "unit-a", "p-1")
     assert (event["actorid"], event["actorrole"]) == (users["ZWB"].user_id, "ZWB")
     entry = db.audit()[-1]
@@ -266,14 +267,30 @@ def test_not_included_needs_neither_criteria_met_nor_resolution(as_, db, open_re
     open_review()
     all_opinions(as_, opinion_payload, CZ="DISAGREE")
     criteria = dict.fromkeys(rules.CRITERIA, "NOT_MET")
+    reasons = dict.fromkeys(rules.CRITERIA, "依据不足")
 
-    out = as_("ZWB").conclude("p-1", conclusion_payload("NOT_INCLUDED", criteria=criteria,
+    out = as_("ZWB").conclude("p-1", conclusion_payload("NOT_INCLUDED", criteria=criteria, criteria_reasons=reasons,
                                                         consolidated_opinion="预算依据不足，不予列入"))
 
     assert out["conclusion"]["outcome"] == "NOT_INCLUDED"
     assert out["conclusion"]["resolution_note"] is None
+    assert out["conclusion"]["criteria_reasons"] == reasons
     [event] = db.events("PlanReviewConcluded")
     assert event["data"]["outcome"] == "NOT_INCLUDED" and event["data"]["criteria"] == criteria
+    assert event["data"]["criteria_reasons"] == reasons
+
+
+@pytest.mark.parametrize("reason", [None, "  "])
+def test_r_6_5_a_criterion_judged_not_met_needs_its_reason(as_, db, open_review, opinion_payload,
+                                                           conclusion_payload, reason):
+    open_review()
+    all_opinions(as_, opinion_payload)
+    criteria = {**dict.fromkeys(rules.CRITERIA, "MET"), "content_funding": "NOT_MET"}
+    reasons = {} if reason is None else {"content_funding": reason}
+    refusal = refused(as_("ZWB").conclude, "p-1", conclusion_payload("NOT_INCLUDED", criteria=criteria,
+                                                                     criteria_reasons=reasons))
+    assert refusal.code == "VALIDATION" and "content_funding" in refusal.details["fields"]["criteria_reasons"]
+    assert db.events("PlanReviewConcluded") == []
 
 
 def test_disagreement_without_resolution_note_is_refused(as_, db, open_review, opinion_payload,
@@ -298,7 +315,8 @@ def test_draft_with_a_criterion_not_met_is_refused(as_, db, open_review, opinion
     all_opinions(as_, opinion_payload)
     criteria = {**dict.fromkeys(rules.CRITERIA, "MET"), "security_solution": "NOT_MET"}
 
-    refusal = refused(as_("ZWB").conclude, "p-1", conclusion_payload(criteria=criteria))
+    refusal = refused(as_("ZWB").conclude, "p-1", conclusion_payload(
+        criteria=criteria, criteria_reasons={"security_solution": "未说明等保定级"}))
 
     assert (refusal.code, refusal.rule, refusal.article) == ("E06-CRITERION-NOT-MET", "R-6-5", "第六条")
     assert refusal.details["criteria"] == ["security_solution"]
