@@ -106,6 +106,15 @@ class FundingRequestQuerySchema(StrictSchema):
 # ---------------------------------------------------------------- approval
 
 
+class EntryPathSchema(LenientSchema):
+    project_id = fields.String()
+    state = fields.String(allow_none=True, **_doc("项目主状态"))
+    path = fields.String(allow_none=True, **_doc("PLAN（年度计划）/ ADHOC（追加）"))
+    may_enter = fields.Boolean(**_doc("可否进入立项审批"))
+    plan_listed = fields.Boolean(**_doc("是否视为列入年度建设计划（第十条第（一）项简化路径）"))
+    refusal = fields.Dict(allow_none=True, **_doc("不能进入时的拒绝说明（code、rule、article、reason_zh）"))
+
+
 class PlanListingSchema(LenientSchema):
     project_id = fields.String()
     plan_year = fields.Integer()
@@ -165,3 +174,12 @@ class FundsRoutes:
     def get_plan_listing(self, request, project_id):
         self._login_required(request)
         return self._call(self.approval, "get_plan_listing", project_id)
+
+    @route("GET", "/api/projects/<project_id>/approval-entry", ApiDoc(
+        "项目进入立项审批的路径", "计划抄送", upstream=True, responses={200: EntryPathSchema}, errors=(404,),
+        description="年度计划项目须为经领导小组批准并抄送市发改委的计划项目，方可按年度计划路径报批"
+                    "（R-8-6，否则 refusal 为 E08-NOT-IN-APPROVED-PLAN）；追加项目联审通过后按追加路径报批，"
+                    "不视为列入年度计划（R-9-6）。"))
+    def get_entry_path(self, request, project_id):
+        self._login_required(request)
+        return self._call(self.approval, "get_entry_path", project_id)

@@ -111,6 +111,11 @@ def test_one_plan_year_from_the_call_to_the_copy_for_fg(suite):
     fg = suite.login("fg")
     listing = fg.wait_for(f"/api/projects/{build['id']}/plan-listing", lambda x: x.get("listed") is True)
     assert listing["plan_year"] == YEAR
+    # R-8-6: the listed item may enter approval on the plan path; the struck one may not.
+    entry = fg.wait_for(f"/api/projects/{build['id']}/approval-entry", lambda e: e["may_enter"])
+    assert (entry["path"], entry["plan_listed"]) == ("PLAN", True)
+    struck = fg.wait_for(f"/api/projects/{school['id']}/approval-entry", lambda e: e["state"] == "NOT_INCLUDED")
+    assert struck["may_enter"] is False and struck["refusal"]["code"] == "E08-NOT-IN-APPROVED-PLAN"
     # The department sees only its own items of the approved plan.
     mine = edu.get(f"/api/annual-plans/{YEAR}").json()
     assert [i["name"] for i in mine["sections"]["OM"]] == ["教育城域网运维"]
@@ -156,3 +161,6 @@ def test_an_adhoc_project_waits_for_the_funding_confirmation(suite):
     joint_review(suite, pid, "/api/projects/{pid}/joint-review/open", "/api/projects/{pid}/joint-review/conclusion",
                  {"outcome": "PASS", "consolidated_opinion": "联审通过，资金已落实"})
     health.wait_for(f"/api/projects/{pid}", lambda p: p["state"] == "ADHOC_CLEARED")
+    # R-9-6: cleared, it enters approval as ad-hoc and does not count as listed in the annual plan.
+    entry = suite.login("fg").wait_for(f"/api/projects/{pid}/approval-entry", lambda e: e["may_enter"])
+    assert (entry["path"], entry["plan_listed"]) == ("ADHOC", False)

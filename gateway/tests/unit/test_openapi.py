@@ -49,6 +49,7 @@ def test_every_route_is_documented_and_nothing_else(document):
                          ("/api/projects/{project_id}/funding-confirmation", "post"),
                          ("/api/projects/{project_id}/funding", "get"), ("/api/funding-requests", "get"),
                          ("/api/projects/{project_id}/plan-listing", "get"),
+                         ("/api/projects/{project_id}/approval-entry", "get"),
                          ("/api/projects/{project_id}/review/open", "post"),
                          ("/api/projects/{project_id}/review/return", "post"),
                          ("/api/projects/{project_id}/joint-review/open", "post"),

@@ -77,3 +77,13 @@ def test_the_routes_are_documented_under_their_own_tags():
     body = document["components"]["schemas"]["FundingConfirmation"]
     assert body["properties"]["result"]["enum"] == ["SECURED", "PARTIAL", "NOT_SECURED"]
     assert set(body["required"]) == {"result", "confirmed_amount_fen", "note"}
+
+
+def test_the_entry_path_comes_from_approval(client, login_as, fakes):
+    fakes["approval"].answers["get_entry_path"] = {
+        "project_id": "p-1", "path": "PLAN", "may_enter": False, "plan_listed": False,
+        "refusal": {"code": "E08-NOT-IN-APPROVED-PLAN"}}
+    response = client.get("/api/projects/p-1/approval-entry", headers=login_as("fg"))
+    assert response.status_code == 200 and response.get_json()["refusal"]["code"] == "E08-NOT-IN-APPROVED-PLAN"
+    [call] = fakes["approval"].calls
+    assert (call.method, call.args, call.identity.role) == ("get_entry_path", ("p-1",), "FG")

@@ -16,8 +16,9 @@ from itpm_common.service import ServiceBase, query
 from itpm_common.uow import SYSTEM_ACTOR, Transactions
 from itpm_common.visibility import may_see, visible
 
-from . import listing
+from . import entry_path, listing
 from .models import PlanListing, infra, project_projection
+from .settings import Settings
 from .topology import SUBSCRIBES
 
 PLAN_COPIED = "AnnualPlanCopiedToFG"
@@ -34,6 +35,7 @@ class PlanListingFilterSchema(StrictSchema):
 class ApprovalService(ServiceBase, ProjectionQueries):
     name = "approval"
     tx = Transactions(infra)
+    settings = Settings()
     projection = project_projection
 
     @consume_events(SUBSCRIBES)
@@ -59,6 +61,21 @@ class ApprovalService(ServiceBase, ProjectionQueries):
             if row is None or not may_see(ident, row.unit_id, row.classified):
                 raise not_found("年度计划项目", project_id)
             return listing.listing_out(row)
+
+    @query
+    def get_entry_path(self, project_id):
+        """The way the project may enter approval (R-8-6, R-9-6), from its state and 发改's copy of the plan."""
+        ident = self.caller.identity()
+        table = self.projection
+        with self.tx.read() as s:
+            row = s.execute(select(table).where(table.c.project_id == project_id)).mappings().first()
+            if row is None or not may_see(ident, row["unit_id"], row["classified"]):
+                raise not_found("项目", project_id)
+            listed = s.scalars(select(PlanListing).where(
+                PlanListing.project_id == project_id, PlanListing.status == listing.LISTED)).first() is not None
+        answer = entry_path.entry_path(project_id, row["state"], row["plan_year"], listed,
+                                       self.settings.adhoc_counts_as_plan_listed)
+        return {"project_id": project_id, "state": row["state"], **answer.to_dict()}
 
     @query
     def list_plan_listings(self, filters=None):

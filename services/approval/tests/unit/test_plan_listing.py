@@ -11,6 +11,7 @@ from sqlalchemy import select
 from approval.migrate import MIGRATIONS
 from approval.models import infra
 from approval.service import ApprovalService
+from approval.settings import ApprovalSettings
 from itpm_common.clock import SHANGHAI, FixedClock
 from itpm_common.errors import Refusal
 from itpm_common.events import CloudEvent, event_type
@@ -42,7 +43,8 @@ def provider(tmp_path):
 
 @pytest.fixture
 def as_(provider, token_pair):
-    return lambda who=None: make_worker(ApprovalService, provider, token_pair, USERS[who] if who else None)
+    return lambda who=None: make_worker(ApprovalService, provider, token_pair, USERS[who] if who else None,
+                                        settings=ApprovalSettings())
 
 
 def item(project_id, rank, unit="unit-a", category="BUILD", **extra):
@@ -198,3 +200,49 @@ def test_listing_pages(as_):
     pages = [as_("FG").list_plan_listings({"page": n, "page_size": 2}) for n in (1, 2)]
     assert [p["total"] for p in pages] == [3, 3]
     assert [r["project_id"] for p in pages for r in p["items"]] == ["p-1", "p-2", "p-3"]
+
+
+# ------------------------------------------------------------ R-8-6, R-9-6: the way into approval
+
+
+def state_fact(name, project_id, unit="unit-a", **data):
+    service = "review" if name.startswith("Joint") else "planning"
+    return CloudEvent(type=event_type(service, name), source=f"/itpm/{service}", subject=project_id,
+                      unitid=unit, time=NOW.isoformat(),
+                      data={"project_id": project_id, "unit_id": unit, "name": f"项目{project_id}",
+                            "category": "BUILD", "plan_year": 2025, "classified": False, **data})
+
+
+def test_r_8_6_a_planned_project_enters_on_the_plan_path_only_while_listed(as_):
+    as_().on_event(state_fact("PlanItemApproved", "p-1"))
+    before = as_("FG").get_entry_path("p-1")
+    assert (before["path"], before["may_enter"]) == ("PLAN", False)
+    assert (before["refusal"]["code"], before["refusal"]["rule"], before["refusal"]["article"]) == (
+        "E08-NOT-IN-APPROVED-PLAN", "R-8-6", "第八条")
+    as_().on_event(copied(1, [item("p-1", 1)]))
+    after = as_("UNIT").get_entry_path("p-1")
+    assert (after["path"], after["may_enter"], after["plan_listed"], after["refusal"]) == ("PLAN", True, True, None)
+    as_().on_event(copied(2, []))
+    assert as_("FG").get_entry_path("p-1")["may_enter"] is False
+
+
+def test_r_9_6_a_cleared_adhoc_project_enters_but_is_not_plan_listed(as_):
+    as_().on_event(state_fact("JointReviewConcluded", "a-1", outcome="PASS"))
+    out = as_("FG").get_entry_path("a-1")
+    assert (out["state"], out["path"], out["may_enter"], out["plan_listed"]) == ("ADHOC_CLEARED", "ADHOC", True, False)
+
+
+@pytest.mark.parametrize("settings", [ApprovalSettings(adhoc_counts_as_plan_listed=True)])
+def test_r_9_6_the_switch_counts_a_cleared_adhoc_project_as_plan_listed(provider, token_pair, settings):
+    worker = make_worker(ApprovalService, provider, token_pair, None, settings=settings)
+    worker.on_event(state_fact("JointReviewConcluded", "a-1", outcome="PASS"))
+    fg = make_worker(ApprovalService, provider, token_pair, USERS["FG"], settings=settings)
+    assert fg.get_entry_path("a-1")["plan_listed"] is True
+
+
+def test_a_project_not_yet_through_chapter_2_may_not_enter_and_others_see_nothing(as_):
+    as_().on_event(state_fact("PlanItemDrafted", "p-2"))
+    assert as_("FG").get_entry_path("p-2")["may_enter"] is False
+    with pytest.raises(Refusal) as info:
+        as_("UNIT_B").get_entry_path("p-2")
+    assert info.value.code == "NOT-FOUND"

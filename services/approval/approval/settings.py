@@ -1,0 +1,38 @@
+"""approval's own configuration (rules.md §10), read once from config.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nameko.extensions import DependencyProvider
+
+
+def parse_switch(value, default: bool) -> bool:
+    """A yes/no configuration value as YAML or the environment gives it."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0"):
+        return False
+    raise ValueError(f"not a yes/no setting: {value!r}")
+
+
+@dataclass(frozen=True)
+class ApprovalSettings:
+    # R-9-6 / A-05: a cleared ad-hoc project does not count as plan-listed for Art 10(1).
+    adhoc_counts_as_plan_listed: bool = False
+
+
+class Settings(DependencyProvider):
+    """nameko dependency giving workers ``self.settings``."""
+
+    def setup(self):
+        self.settings = ApprovalSettings(adhoc_counts_as_plan_listed=parse_switch(
+            self.container.config.get("ADHOC_COUNTS_AS_PLAN_LISTED"), False))
+
+    def get_dependency(self, worker_ctx):
+        return self.settings
