@@ -94,3 +94,32 @@ class EventLogEntry(Base):
     visibility: Mapped[str] = mapped_column(String(16))
     body: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+
+
+class FeedEntry(Base):
+    """The external feed (rules.md §8.3): each redacted copy once, at a gap-free position."""
+
+    __tablename__ = "feed_log"
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    type: Mapped[str] = mapped_column(String(160), index=True)
+    subject: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    unit_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    plan_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    body: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+
+
+class FeedCursor(Base):
+    """How far a channel has sent the feed (the AMQP channel's last confirmed position)."""
+
+    __tablename__ = "feed_cursors"
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class ClassifiedSubject(Base):
+    """Projects some event said were classified: nothing about them ever leaves (R-0-3, §8.3)."""
+
+    __tablename__ = "classified_subjects"
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -5,8 +5,10 @@ user's signed identity."""
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 
+from nameko.timer import timer
 from werkzeug.wrappers import Response
 
 from itpm_common.consumer import consume_events
@@ -16,6 +18,9 @@ from itpm_common.uow import Transactions
 
 from . import auth, documents, health, openapi, portal_files, timeline
 from . import schemas as s
+from .feed import amqp as feed_amqp
+from .feed import asyncapi as feed_asyncapi
+from .feed import log as feed_log
 from .http import ApiDoc, idempotency_key, json_response, read_json, read_query, route
 from .models import infra
 from .routes_funds import FundsRoutes
@@ -25,6 +30,9 @@ from .routes_review import ReviewRoutes
 from .rpc import ActAs, BoundedRpcProxy, call
 from .settings import SettingsProvider
 from .topology import SUBSCRIBES
+
+log = logging.getLogger(__name__)
+FEED_INTERVAL_S = 0.5
 
 
 @cache
@@ -39,6 +47,7 @@ class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes, PortalRoutes):
     settings = SettingsProvider()
     identity = ActAs()
     docstore = documents.DocumentStoreProvider()
+    feed_publisher = feed_amqp.FeedPublisher()
 
     planning = BoundedRpcProxy("planning")
     review = BoundedRpcProxy("review")
@@ -196,6 +205,12 @@ class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes, PortalRoutes):
     def openapi_document(self, request):
         return _openapi_document()
 
+    @route("GET", "/api/asyncapi.json", ApiDoc(
+        "外部事件订阅文档（AsyncAPI）", "系统", auth=False, responses={200: None},
+        description="对外发布的项目事件在 AMQP 主题交换机上的路由键与消息格式（rules.md §8.3）。"))
+    def asyncapi_document(self, request):
+        return feed_asyncapi.document()
+
     @route("GET", "/api/docs", ApiDoc("接口文档页面", "系统", auth=False, responses={200: "text/html"}))
     def api_docs(self, request):
         return Response(openapi.render_docs(_openapi_document()), content_type="text/html; charset=utf-8")
@@ -217,3 +232,12 @@ class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes, PortalRoutes):
             if tx.replayed:
                 return
             timeline.record(tx.session, event, tx.now)
+            feed_log.record(tx.session, event, tx.now)
+
+    @timer(interval=FEED_INTERVAL_S)
+    def publish_feed(self):
+        """The external feed's AMQP channel; a broker that is down leaves the cursor where it was."""
+        try:
+            feed_amqp.flush(self.tx, self.feed_publisher)
+        except Exception as exc:
+            log.warning("external feed: %s", exc)

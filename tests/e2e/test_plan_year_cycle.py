@@ -5,11 +5,15 @@ and accepted after 财政 confirms its funding."""
 
 import importlib.util
 import io
+import json
 from datetime import datetime, timedelta
 
+import pika
 import pytest
 from openpyxl import load_workbook
 
+from gateway.feed.amqp import EXTERNAL_EXCHANGE
+from gateway.feed.tail_amqp import follow
 from itpm_common.clock import SHANGHAI
 
 from .suite import REPO
@@ -49,7 +53,20 @@ def joint_review(suite, pid, open_path, conclusion_path, conclusion):
     assert done.status_code == 200, done.text
 
 
+def partner_queue(suite, name):
+    """An external subscriber's durable queue on the feed's exchange, declared before anything is published."""
+    conn = pika.BlockingConnection(pika.URLParameters(suite.env["AMQP_URI"]))
+    try:
+        ch = conn.channel()
+        ch.exchange_declare(EXTERNAL_EXCHANGE, "topic", durable=True)
+        ch.queue_declare(name, durable=True)
+        ch.queue_bind(name, EXTERNAL_EXCHANGE, "#")
+    finally:
+        conn.close()
+
+
 def test_one_plan_year_from_the_call_to_the_copy_for_fg(suite):
+    partner_queue(suite, "provincial-platform")
     today = datetime.now(SHANGHAI).date()
     zwb, police, edu, health = (suite.login(u) for u in ("zwb", "police", "edu", "health"))
 
@@ -124,6 +141,12 @@ def test_one_plan_year_from_the_call_to_the_copy_for_fg(suite):
                                lambda t: any(e["name"] == "PlanItemApproved" for e in t["items"]))["items"]
     assert {"PlanApplicationSubmitted", "PlanReviewOpened", "PlanItemDrafted", "PlanItemApproved"} <= {
         e["name"] for e in timeline}
+
+    # The external feed (rules.md §8.3): the approved plan, without amounts, reaches a partner over AMQP.
+    [published] = follow(suite.env["AMQP_URI"], "provincial-platform", ["#"], limit=1, out=io.StringIO())
+    assert published["type"] == "cn.gov.lyg.itpm.planning.annual_plan_approved.v1"
+    assert [i["name"] for i in published["data"]["items"]] == ["智慧警务大数据平台", "教育城域网运维"]
+    assert "estimate_fen" not in json.dumps(published) and "actorid" not in published
 
     sheet = fg.get(f"/api/annual-plans/{YEAR}/export.xlsx")
     assert sheet.status_code == 200

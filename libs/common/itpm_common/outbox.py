@@ -30,8 +30,10 @@ class PublishNotConfirmed(Exception):
 class ConfirmingPublisher:
     """A channel in confirm mode that publishes a batch and waits once."""
 
-    def __init__(self, amqp_uri: str):
+    def __init__(self, amqp_uri: str, exchange: str = EXCHANGE):
         self._uri = amqp_uri
+        # The suite's own exchange by default; the external feed publishes to its own.
+        self._exchange = exchange
         self._conn: kombu.Connection | None = None
         self._channel = None
         self._unconfirmed: set[int] = set()
@@ -44,7 +46,7 @@ class ConfirmingPublisher:
         self._conn.connect()
         raw: amqp.Connection = self._conn.connection
         ch = raw.channel()
-        ch.exchange_declare(EXCHANGE, "topic", durable=True, auto_delete=False)
+        ch.exchange_declare(self._exchange, "topic", durable=True, auto_delete=False)
         ch.confirm_select()
         ch.events["basic_ack"].add(self._on_ack)
         ch.events["basic_nack"].add(self._on_nack)
@@ -68,7 +70,7 @@ class ConfirmingPublisher:
                 msg = amqp.Message(body.encode("utf-8"), content_type=CONTENT_TYPE,
                                    content_encoding="utf-8", delivery_mode=2,
                                    message_id=event_id)
-                self._channel.basic_publish(msg, exchange=EXCHANGE, routing_key=routing_key)
+                self._channel.basic_publish(msg, exchange=self._exchange, routing_key=routing_key)
                 self._unconfirmed.add(self._next_tag)
                 self._next_tag += 1
             while self._unconfirmed and not self._nacked:

@@ -134,6 +134,12 @@ class TransactionFactory:
             finally:
                 session.close()
 
+    @contextlib.contextmanager
+    def write(self):
+        """A plain transaction for bookkeeping that is neither a command nor an event (a channel's cursor)."""
+        with self._begin(SYSTEM_ACTOR) as tx:
+            yield tx.session
+
     def command(self, actor: Identity, command: str, *, idempotency_key: str | None = None,
                 request: Any = None):
         """Context manager for a state-changing command (R-0-1 idempotency)."""
