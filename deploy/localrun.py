@@ -7,7 +7,7 @@
     python deploy/localrun.py env NAME  print NAME's environment (KEY=value lines), e.g. to run it alone
 
 Settings come from the environment, as scripts/run.sh exports them: ITPM_DATA_DIR (absolute),
-ITPM_GATEWAY_HOST, ITPM_GATEWAY_PORT, AMQP_URI and ITPM_DATABASE_URL_TEMPLATE (default
+ITPM_GATEWAY_HOST, ITPM_GATEWAY_PORT, ITPM_FEED_GRPC_PORT (50051), AMQP_URI and ITPM_DATABASE_URL_TEMPLATE (default
 ``sqlite:///{data_dir}/{service}.sqlite3``; e.g. ``postgresql://postgres@127.0.0.1:5432/itpm_{service}``).
 """
 
@@ -25,7 +25,8 @@ from string import Template
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE = REPO / "deploy" / "supervisord.conf.tmpl"
 
-# name -> (config file, nameko target). Same table as docs/conventions.md.
+# name -> (config file, nameko target). Same table as docs/conventions.md. A program without a config file is a
+# plain Python module (``python -m target``): the feed's gRPC server, which must not run under nameko's eventlet.
 PROGRAMS = {
     "planning": ("services/planning/config.yaml", "planning.service:PlanningService"),
     "review": ("services/review/config.yaml", "review.service:ReviewService"),
@@ -34,7 +35,9 @@ PROGRAMS = {
     "acceptance": ("services/acceptance/config.yaml", "acceptance.service:AcceptanceService"),
     "security": ("services/security/config.yaml", "security.service:SecurityService"),
     "gateway": ("gateway/config.yaml", "gateway.service:GatewayService"),
+    "feed-grpc": (None, "gateway.feed.grpc_server"),
 }
+NAMEKO_PROGRAMS = [name for name, (config, _) in PROGRAMS.items() if config]
 
 
 class Settings:
@@ -42,6 +45,7 @@ class Settings:
         self.data_dir = Path(environ.get("ITPM_DATA_DIR", REPO / "data")).resolve()
         self.gateway_host = environ.get("ITPM_GATEWAY_HOST", "127.0.0.1")
         self.gateway_port = int(environ.get("ITPM_GATEWAY_PORT", "8080"))
+        self.feed_grpc_port = int(environ.get("ITPM_FEED_GRPC_PORT", "50051"))
         self.amqp_uri = environ.get("AMQP_URI", "amqp://guest:guest@localhost:5672/")
         self.db_template = environ.get("ITPM_DATABASE_URL_TEMPLATE", "sqlite:///{data_dir}/{service}.sqlite3")
         self.venv = Path(sys.executable).parent.parent
@@ -54,10 +58,26 @@ class Settings:
     def keys_dir(self) -> Path:
         return self.data_dir / "keys"
 
+    @property
+    def feed_grpc_dir(self) -> Path:
+        """The gRPC port's self-signed certificate, its tokens file and the local subscriber's token."""
+        return self.data_dir / "feed-grpc"
+
     def database_url(self, service: str) -> str:
         return self.db_template.format(data_dir=self.data_dir, service=service)
 
     def environment(self, name: str) -> dict[str, str]:
+        if name == "feed-grpc":
+            return {
+                # reads the gateway's feed log
+                "DATABASE_URL": self.database_url("gateway"),
+                "FEED_GRPC_ADDRESS": f"{self.gateway_host}:{self.feed_grpc_port}",
+                "FEED_GRPC_TLS_CERT_FILE": str(self.feed_grpc_dir / "server.crt"),
+                "FEED_GRPC_TLS_KEY_FILE": str(self.feed_grpc_dir / "server.key"),
+                "FEED_GRPC_TOKENS_FILE": str(self.feed_grpc_dir / "tokens.json"),
+                "PYTHONWARNINGS": "ignore",
+                "PYTHONUNBUFFERED": "1",
+            }
         env = {
             "AMQP_URI": self.amqp_uri,
             "DATABASE_URL": self.database_url(name),
@@ -95,6 +115,7 @@ def _supervisor_value(value: str) -> str:
 
 
 def cmd_keys(settings: Settings) -> None:
+    _feed_grpc_credentials(settings)
     private = settings.keys_dir / "identity_private.pem"
     public = settings.keys_dir / "identity_public.pem"
     if private.exists() and public.exists():
@@ -105,6 +126,20 @@ def cmd_keys(settings: Settings) -> None:
     print(f"generated the identity key pair in {settings.keys_dir}")
 
 
+def _feed_grpc_credentials(settings: Settings) -> None:
+    """A self-signed certificate for the feed's gRPC port and one local subscriber (token in local.token)."""
+    from gateway.feed import grpc_tls
+
+    folder = settings.feed_grpc_dir
+    hosts = list(dict.fromkeys(["localhost", "127.0.0.1", settings.gateway_host]))
+    grpc_tls.self_signed(folder, [h for h in hosts if h not in ("0.0.0.0", "::")])
+    tokens, local = folder / "tokens.json", folder / "local.token"
+    if not tokens.exists():
+        local.touch(mode=0o600)
+        local.write_text(grpc_tls.add_token(tokens, "local") + "\n", encoding="utf-8")
+        print(f"the feed's gRPC port: certificate and a local subscriber token in {folder}")
+
+
 def _run_module(name: str, module: str, *args: str) -> None:
     env = {**os.environ, **Settings().environment(name)}
     result = subprocess.run([sys.executable, "-m", module, *args], cwd=REPO, env=env)
@@ -113,7 +148,7 @@ def _run_module(name: str, module: str, *args: str) -> None:
 
 
 def cmd_migrate(settings: Settings) -> None:
-    for name in PROGRAMS:
+    for name in NAMEKO_PROGRAMS:
         _run_module(name, f"{_package(name)}.migrate")
         print(f"migrated {name}: {settings.database_url(name)}")
 
@@ -137,10 +172,14 @@ def cmd_render(settings: Settings) -> Path:
     parts = [Template(head).substitute(common)]
     for name, (config, target) in PROGRAMS.items():
         environment = ",".join(f"{k}={_supervisor_value(v)}" for k, v in settings.environment(name).items())
+        if config:
+            command = f"{settings.venv}/bin/nameko run --config {REPO / config} {target}"
+        else:
+            command = f"{settings.venv}/bin/python -m {target}"
         parts.append(Template(block).substitute(
-            common, name=name, config=str(REPO / config), target=target, environment=environment,
-            # the gateway last, once the services it calls are starting
-            priority="200" if name == "gateway" else "100"))
+            common, name=name, command=command, environment=environment,
+            # the gateway (and the feed it logs) last, once the services it calls are starting
+            priority="100" if name in NAMEKO_PROGRAMS and name != "gateway" else "200"))
     settings.log_dir.mkdir(parents=True, exist_ok=True)
     out = settings.data_dir / "supervisord.conf"
     out.touch(mode=0o600)

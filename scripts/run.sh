@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole suite on this machine: six services and the gateway under supervisord.
+# Runs the whole suite on this machine: six services, the gateway and the feed's gRPC server under supervisord.
 #
 #   ./scripts/run.sh            set everything up, start, print the URL and demo logins; Ctrl-C stops it all
 #   ./scripts/run.sh --detach   the same, but return once the gateway's /health answers (suite keeps running)
@@ -7,6 +7,7 @@
 #   ./scripts/run.sh stop       stop everything started by --detach
 #
 # Environment: ITPM_DATA_DIR (default ./data), ITPM_GATEWAY_PORT (8080), ITPM_GATEWAY_HOST (127.0.0.1),
+# ITPM_FEED_GRPC_PORT (50051, the external feed over gRPC),
 # AMQP_URI (amqp://guest:guest@localhost:5672/), ITPM_SEED_DEMO (1: create demo projects on first start),
 # ITPM_START_TIMEOUT (90 s for --detach), ITPM_DATABASE_URL_TEMPLATE (see deploy/localrun.py).
 # Use the same ITPM_DATA_DIR for stop/status as for the start: each data folder is its own instance.
@@ -34,7 +35,7 @@ PY="$ITPM_VENV/bin/python"
 # The portal is reached on loopback when the gateway listens on all interfaces.
 case "$ITPM_GATEWAY_HOST" in 0.0.0.0|::) URL_HOST=127.0.0.1 ;; *) URL_HOST=$ITPM_GATEWAY_HOST ;; esac
 BASE_URL="http://$URL_HOST:$ITPM_GATEWAY_PORT"
-PROGRAMS=(planning review approval funds acceptance security gateway)
+PROGRAMS=(planning review approval funds acceptance security gateway feed-grpc)
 
 supervisord_pid() {
     local pid
