@@ -202,6 +202,41 @@ def test_postgres_creates_one_database_per_service(compose):
     assert set(loop.group(1).split()) == set(SERVICES)
 
 
+def test_feed_grpc_runs_the_gateway_image_as_a_plain_process(compose):
+    # Not under nameko: grpcio starves eventlet's loop (gateway/gateway/feed/grpc_server.py).
+    for name in ("feed-grpc", "feed-grpc-credentials"):
+        service = _service(compose, name)
+        assert service["build"] == {"context": ".", "dockerfile": "gateway/Dockerfile"}, name
+        assert service["image"] == _service(compose, "gateway")["image"], name
+    service = _service(compose, "feed-grpc")
+    assert service["command"] == ["python", "-m", "gateway.feed.grpc_server"]
+    assert "gateway.feed.grpc_tls cert" in " ".join(_service(compose, "feed-grpc-credentials")["command"])
+    assert service["depends_on"] == {"postgres": {"condition": "service_healthy"},
+                                     "gateway": {"condition": "service_healthy"},
+                                     "feed-grpc-credentials": {"condition": "service_completed_successfully"}}
+
+
+def test_feed_grpc_environment_is_what_the_server_reads_with_tls_on(compose):
+    from gateway.feed.grpc_config import ENVIRONMENT
+
+    env = _environment(_service(compose, "feed-grpc"))
+    assert set(env) == set(ENVIRONMENT)
+    assert re.fullmatch(r"postgresql://[^@/]+@postgres:5432/gateway", env["DATABASE_URL"]), env["DATABASE_URL"]
+    assert env["FEED_GRPC_TLS_CERT_FILE"] and env["FEED_GRPC_TLS_KEY_FILE"] and env["FEED_GRPC_TOKENS_FILE"]
+    assert env["FEED_GRPC_ALLOW_PLAINTEXT"] == "off"
+    port = env["FEED_GRPC_ADDRESS"].rsplit(":", 1)[1]
+    assert f"{port}:{port}" in _service(compose, "feed-grpc")["ports"]
+    check = " ".join(_service(compose, "feed-grpc")["healthcheck"]["test"])
+    assert "gateway.feed.grpc_tail" in check and "--check-health" in check and f"127.0.0.1:{port}" in check
+
+
+def test_the_gateway_image_compiles_the_feed_contract():
+    text = (REPO / "gateway" / "Dockerfile").read_text(encoding="utf-8")
+    assert "COPY libs/common/itpm_common/proto /app/proto" in text
+    assert re.search(r"^RUN python -m gateway\.feed\.grpc_build$", text, re.M)
+    assert (REPO / "libs" / "common" / "itpm_common" / "proto" / "feed.proto").is_file()
+
+
 # ---------------------------------------------------------------------------------------------- Dockerfiles
 
 

@@ -102,14 +102,14 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true", help="每行打印完整的 CloudEvent JSON")
     parser.add_argument("--check-health", action="store_true", help="只检查健康状态")
     args = parser.parse_args(argv)
-    chan = channel(args.target, args.ca, args.plaintext, args.server_name)
-    if args.check_health:
-        return 0 if check_health(chan) else 1
     token = args.token_file.read_text(encoding="utf-8").strip() if args.token_file else args.token
-    if not token:
+    if not token and not args.check_health:
         parser.error("--token、--token-file 或 ITPM_FEED_TOKEN 必须给出一个")
     start = args.from_position if args.from_position is not None else read_position(args.state)
+    chan = channel(args.target, args.ca, args.plaintext, args.server_name)
     try:
+        if args.check_health:
+            return 0 if check_health(chan) else 1
         follow(chan, token, start, args.state, args.limit,
                {"types": args.type, "unit_ids": args.unit, "plan_year": args.year}, args.json)
     except grpc.RpcError as error:
