@@ -31,7 +31,8 @@ def read_tokens(path: Path) -> dict[str, str]:
 
 
 def add_token(path: Path, name: str, token: str | None = None) -> str:
-    token = token or secrets.token_urlsafe(32)
+    # Hex: a token never starts with "-", which a command line would take for an option.
+    token = token or secrets.token_hex(32)
     tokens = read_tokens(path)
     tokens[token_hash(token)] = name
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -100,7 +100,7 @@ def server(database, credentials):
 
 def tail(target, credentials, *args, token=None):
     return [sys.executable, "-m", "gateway.feed.grpc_tail", "--target", target, "--ca", str(credentials["cert"]),
-            "--token", token or credentials["token"], "--json", *args]
+            f"--token={token or credentials['token']}", "--json", *args]
 
 
 def run_tail(target, credentials, *args, token=None):
