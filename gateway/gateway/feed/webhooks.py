@@ -204,10 +204,10 @@ def rotate_secret(tx_factory, user, subscriber_id: str, key: str, grace_seconds:
         if tx.replayed:
             return tx.result
         sub = _active_subscriber(tx.session, subscriber_id)
-        now = _utc(tx.now)
         sub.previous_secret, sub.secret = sub.secret, new_secret()
-        sub.previous_secret_until = now + timedelta(seconds=grace_seconds)
-        sub.updated_at = now
+        # Measured on the wall clock that delivery runs on (see the module's note).
+        sub.previous_secret_until = datetime.now(UTC) + timedelta(seconds=grace_seconds)
+        sub.updated_at = _utc(tx.now)
         tx.audit(command, details={"id": sub.id,
                                    "previous_secret_valid_until": sub.previous_secret_until.isoformat()})
         tx.result = {**subscriber_view(sub), "secret": sub.secret}
