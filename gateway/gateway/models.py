@@ -123,3 +123,48 @@ class ClassifiedSubject(Base):
 
     __tablename__ = "classified_subjects"
     subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class WebhookSubscriber(Base):
+    """An external system registered by 政务办 to receive the feed over signed webhooks (rules.md §8.3).
+
+    The secret is kept as issued: the gateway needs it to sign. After a rotation the previous secret also signs
+    until ``previous_secret_until``. ``feed_position`` is how far the feed log has been examined for it."""
+
+    __tablename__ = "webhook_subscribers"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(String(500))
+    event_types: Mapped[str] = mapped_column(Text)            # JSON list of outgoing types
+    unit_ids: Mapped[str] = mapped_column(Text)               # JSON list; empty = every unit
+    plan_years: Mapped[str] = mapped_column(Text)             # JSON list; empty = every year
+    secret: Mapped[str] = mapped_column(String(128))
+    previous_secret: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    previous_secret_until: Mapped[object | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    feed_position: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+
+
+class WebhookDelivery(Base):
+    """One feed entry owed to one subscriber: PENDING until a 2xx, PARKED after the last failed attempt."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_subscriber_position", "subscriber_id", "position", unique=True),
+                      Index("ix_webhook_deliveries_subscriber_status", "subscriber_id", "status"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subscriber_id: Mapped[str] = mapped_column(ForeignKey("webhook_subscribers.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    event_id: Mapped[str] = mapped_column(String(36))
+    # The project (the event's subject; "" for none): deliveries of one key go strictly in position order.
+    ordering_key: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+    last_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    created_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[object | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    parked_at: Mapped[object | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -21,8 +21,10 @@ from . import schemas as s
 from .feed import amqp as feed_amqp
 from .feed import asyncapi as feed_asyncapi
 from .feed import log as feed_log
+from .feed import webhooks as feed_webhooks
 from .http import ApiDoc, idempotency_key, json_response, read_json, read_query, route
 from .models import infra
+from .routes_feed import FeedRoutes
 from .routes_funds import FundsRoutes
 from .routes_planning import PlanningRoutes
 from .routes_portal import PortalRoutes
@@ -33,6 +35,7 @@ from .topology import SUBSCRIBES
 
 log = logging.getLogger(__name__)
 FEED_INTERVAL_S = 0.5
+WEBHOOK_INTERVAL_S = 1.0
 
 
 @cache
@@ -40,7 +43,7 @@ def _openapi_document() -> dict:
     return openapi.build(GatewayService)
 
 
-class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes, PortalRoutes):
+class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes, PortalRoutes, FeedRoutes):
     name = "gateway"
 
     tx = Transactions(infra)
@@ -241,3 +244,11 @@ class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes, PortalRoutes):
             feed_amqp.flush(self.tx, self.feed_publisher)
         except Exception as exc:
             log.warning("external feed: %s", exc)
+
+    @timer(interval=WEBHOOK_INTERVAL_S)
+    def publish_webhooks(self):
+        """The external feed's webhook channel: one bounded round of signed deliveries per tick."""
+        try:
+            feed_webhooks.deliver(self.tx, self.settings.webhooks)
+        except Exception as exc:
+            log.warning("external feed webhooks: %s", exc)

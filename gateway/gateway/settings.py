@@ -11,6 +11,8 @@ from pathlib import Path
 
 from nameko.extensions import DependencyProvider
 
+from .feed.webhooks import DeliveryConfig
+
 MIB = 1024 * 1024
 DEFAULT_PORTAL_DIST = Path(__file__).resolve().parent.parent / "portal" / "dist"
 
@@ -55,6 +57,7 @@ class Settings:
     health_timeout_seconds: float = 3.0
     amqp_uri: str = "amqp://guest:guest@localhost:5672/"
     portal_dist: Path = DEFAULT_PORTAL_DIST
+    webhooks: DeliveryConfig = DeliveryConfig()
 
     @classmethod
     def from_config(cls, config) -> Settings:
@@ -66,6 +69,14 @@ class Settings:
             health_timeout_seconds=_float(config, "HEALTH_TIMEOUT_SECONDS", 3.0),
             amqp_uri=config.get("AMQP_URI") or cls.amqp_uri,
             portal_dist=Path(config.get("PORTAL_DIST") or DEFAULT_PORTAL_DIST),
+            webhooks=DeliveryConfig(
+                backoff_base_seconds=_float(config, "WEBHOOK_BACKOFF_BASE_SECONDS", 2.0),
+                backoff_cap_seconds=_float(config, "WEBHOOK_BACKOFF_CAP_SECONDS", 600.0),
+                max_attempts=_int(config, "WEBHOOK_MAX_ATTEMPTS", 8),
+                timeout_seconds=_float(config, "WEBHOOK_TIMEOUT_SECONDS", 5.0),
+                batch=_int(config, "WEBHOOK_BATCH", 50),
+                secret_grace_seconds=_int(config, "WEBHOOK_SECRET_GRACE_SECONDS", 86400),
+            ),
         )
 
 

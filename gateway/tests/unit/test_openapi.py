@@ -57,7 +57,12 @@ def test_every_route_is_documented_and_nothing_else(document):
                          ("/api/review-openings", "get"),
                          ("/health", "get"), ("/api/openapi.json", "get"), ("/api/docs", "get"),
                          ("/api/workbench", "get"), ("/api/dashboard", "get"), ("/api/projects/export.xlsx", "get"),
-                         ("/{section}", "get"), ("/{section}/{rest}", "get")]:
+                         ("/{section}", "get"), ("/{section}/{rest}", "get"),
+                         ("/api/webhooks/subscribers", "post"), ("/api/webhooks/subscribers", "get"),
+                         ("/api/webhooks/subscribers/{subscriber_id}/rotate-secret", "post"),
+                         ("/api/webhooks/subscribers/{subscriber_id}/deactivate", "post"),
+                         ("/api/webhooks/deliveries", "get"),
+                         ("/api/webhooks/deliveries/{delivery_id}/resend", "post")]:
         assert (path, method) in documented
 
 
