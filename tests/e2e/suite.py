@@ -86,6 +86,7 @@ class Client:
 def start_suite(data_dir: Path, amqp_uri: str) -> Suite:
     port = free_port()
     env = {**os.environ, "ITPM_DATA_DIR": str(data_dir), "ITPM_GATEWAY_PORT": str(port),
+           "ITPM_FEED_GRPC_PORT": str(free_port()), "WEBHOOK_BACKOFF_BASE_SECONDS": "1",
            "AMQP_URI": amqp_uri, "ITPM_SEED_DEMO": "0", "EVENT_RETRY_DELAYS_MS": "200,500,1000"}
     suite = Suite(f"http://127.0.0.1:{port}", env)
     result = suite.run_script("--detach")
