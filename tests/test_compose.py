@@ -273,7 +273,7 @@ def test_config_substitutions_are_unquoted(name):
 
 def test_k8s_manifests_name_every_service(k8s_docs):
     deployments = {doc["metadata"]["name"] for _, doc in k8s_docs if doc["kind"] == "Deployment"}
-    assert deployments == set(SERVICES)
+    assert deployments == set(SERVICES) | {"feed-grpc"}
     services = {doc["metadata"]["name"] for _, doc in k8s_docs if doc["kind"] == "Service"}
     assert "gateway" in services
     kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text(encoding="utf-8"))
@@ -302,3 +302,16 @@ def test_the_gateway_image_carries_the_built_portal():
     assert "COPY --from=portal /portal/dist /app/portal/dist" in text
     ignored = (REPO / ".dockerignore").read_text(encoding="utf-8").split()
     assert "**/node_modules" in ignored and "gateway/portal/dist" in ignored, "host builds stay out of the context"
+
+
+def test_k8s_feed_grpc_reads_what_the_server_reads_with_tls_on(k8s_docs):
+    from gateway.feed.grpc_config import ENVIRONMENT
+
+    deployment = next(doc for _, doc in k8s_docs if doc["kind"] == "Deployment"
+                      and doc["metadata"]["name"] == "feed-grpc")
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    env = {item["name"]: item.get("value") for item in container["env"]}
+    assert set(env) == set(ENVIRONMENT)
+    assert env["FEED_GRPC_ALLOW_PLAINTEXT"] == "off" and env["FEED_GRPC_TLS_CERT_FILE"]
+    assert container["command"] == ["python", "-m", "gateway.feed.grpc_server"]
+    assert container["image"].startswith("itpm/gateway:")
