@@ -6,19 +6,7 @@ from dataclasses import dataclass
 
 from nameko.extensions import DependencyProvider
 
-
-def parse_switch(value, default: bool) -> bool:
-    """A yes/no configuration value as YAML or the environment gives it."""
-    if value is None or value == "":
-        return default
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "yes", "on", "1"):
-        return True
-    if text in ("false", "no", "off", "0"):
-        return False
-    raise ValueError(f"not a yes/no setting: {value!r}")
+from itpm_common.switches import parse_switch
 
 
 @dataclass(frozen=True)
@@ -32,7 +20,7 @@ class Settings(DependencyProvider):
 
     def setup(self):
         self.settings = ApprovalSettings(adhoc_counts_as_plan_listed=parse_switch(
-            self.container.config.get("ADHOC_COUNTS_AS_PLAN_LISTED"), False))
+            self.container.config.get("ADHOC_COUNTS_AS_PLAN_LISTED"), False, "ADHOC_COUNTS_AS_PLAN_LISTED"))
 
     def get_dependency(self, worker_ctx):
         return self.settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from itpm_common.errors import Refusal
+from itpm_common.switches import parse_switch as _parse_switch
 
 SECURED, PARTIAL, NOT_SECURED = "SECURED", "PARTIAL", "NOT_SECURED"
 RESULTS = (SECURED, PARTIAL, NOT_SECURED)
@@ -78,13 +79,4 @@ def forbidden_to_confirm(role: str) -> Refusal:
 
 def parse_switch(value, default: bool = True) -> bool:
     """A yes/no configuration value as YAML or the environment gives it."""
-    if value is None or value == "":
-        return default
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "yes", "on", "1"):
-        return True
-    if text in ("false", "no", "off", "0"):
-        return False
-    raise ValueError(f"not a yes/no setting: {value!r}")
+    return _parse_switch(value, default)

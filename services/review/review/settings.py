@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from nameko.extensions import DependencyProvider
 
+from itpm_common.switches import parse_switch
+
 BEFORE_REVIEW_CONCLUSION = "BEFORE_REVIEW_CONCLUSION"
 BEFORE_APPROVAL_ENTRY = "BEFORE_APPROVAL_ENTRY"
 SPECIAL_REPORT_GATES = (BEFORE_REVIEW_CONCLUSION, BEFORE_APPROVAL_ENTRY)
@@ -39,16 +41,7 @@ def _gate(value) -> str:
 
 
 def _switch(value, key: str, default: bool) -> bool:
-    if value in (None, ""):
-        return default
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "on", "yes"):
-        return True
-    if text in ("0", "false", "off", "no"):
-        return False
-    raise ValueError(f"{key} must be true or false, got {value!r}")
+    return parse_switch(value, default, key)
 
 
 @dataclass(frozen=True)
