@@ -18,6 +18,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from itpm_common.money import fen_to_wan_str
+
 ISSUER = "连云港市政务信息化工作领导小组"
 SECTION_TITLES = {"BUILD": "一、建设类项目", "OM": "二、运维类项目"}
 COLUMNS = ("序号", "项目名称", "建设单位", "性质", "单位排序", "投资估算（万元）", "来源")
@@ -28,12 +30,8 @@ _TTF_CANDIDATES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share
 
 
 def _wan(fen: int | None) -> str:
-    """Fen to 万元 with two decimals, exactly (integer arithmetic, no float rounding)."""
-    if fen is None:
-        return "—"
-    hundredths = (fen + 50) // 100 if fen >= 0 else -((-fen + 50) // 100)  # fen → 元, half up
-    wan_hundredths = (hundredths * 100 + 5_000) // 10_000                   # 元 → 万元 hundredths, half up
-    return f"{wan_hundredths // 100}.{wan_hundredths % 100:02d}"
+    """Fen to 万元 with two decimals, for display (rounded once, half up)."""
+    return "—" if fen is None else fen_to_wan_str(fen).removesuffix("万元")
 
 
 def _rows(plan: dict, section: str) -> list[tuple]:

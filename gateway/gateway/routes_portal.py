@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
+from itpm_common.money import fen_to_yuan_str
+
 from . import export, portal_files, workbench
 from . import schemas as s
 from .http import ApiDoc, read_query, route
@@ -37,7 +39,7 @@ def _filters_zh(filters: dict) -> str:
     low, high = filters.get("estimate_min_fen"), filters.get("estimate_max_fen")
     if low is not None or high is not None:
         def yuan(fen):
-            return "" if fen is None else f"{fen / 100:,.2f}"
+            return "" if fen is None else fen_to_yuan_str(fen)
 
         parts.append(f"投资 {yuan(low)}～{yuan(high)} 元")
     if filters.get("q"):

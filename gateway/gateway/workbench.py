@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from itpm_common.money import fen_to_yuan_str
+
 from .rpc import ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -145,7 +147,7 @@ def _funding_confirmations(call, user) -> list[WorkItem]:
         since=r.get("updated_at") or r.get("requested_at"), article="第九条", action_zh="确认资金",
         link=f"/projects/{r['project_id']}?action=funding-confirmation",
         detail_zh=("追加项目" if r.get("path") == "ADHOC" else "上级安排经费的计划项目")
-                  + f" · 总投资 {r.get('total_investment_fen', 0) / 100:,.2f} 元")
+                  + f" · 总投资 {fen_to_yuan_str(r.get('total_investment_fen') or 0)} 元")
         for r in requests]
 
 

@@ -341,22 +341,23 @@ def _attempt(sub_url: str, keys: list[str], entry: FeedEntry, timeout: float) ->
     return post(sub_url, body, headers, timeout)
 
 
-def _record(tx_factory, delivery_id: int, status: int | None, error: str | None, now: datetime,
-            config: DeliveryConfig) -> bool:
+def _record_round(tx_factory, outcomes: list[tuple[int, int | None, str | None]], now: datetime,
+                  config: DeliveryConfig) -> None:
+    """A round's attempts written in one transaction: delivered, retried after back-off, or parked."""
     with tx_factory.write() as session:
-        d = session.get(WebhookDelivery, delivery_id)
-        d.attempts += 1
-        d.last_status = status
-        if error is None:
-            d.status, d.delivered_at, d.last_error = DELIVERED, now, None
-            return True
-        d.last_error = error
-        if d.attempts >= config.max_attempts:
-            d.status, d.parked_at = PARKED, now
-            log.warning("webhook delivery %s parked after %s attempts: %s", d.id, d.attempts, error)
-        else:
-            d.next_attempt_at = now + backoff(d.attempts, config)
-    return False
+        for delivery_id, status, error in outcomes:
+            d = session.get(WebhookDelivery, delivery_id)
+            d.attempts += 1
+            d.last_status = status
+            if error is None:
+                d.status, d.delivered_at, d.last_error = DELIVERED, now, None
+                continue
+            d.last_error = error
+            if d.attempts >= config.max_attempts:
+                d.status, d.parked_at = PARKED, now
+                log.warning("webhook delivery %s parked after %s attempts: %s", d.id, d.attempts, error)
+            else:
+                d.next_attempt_at = now + backoff(d.attempts, config)
 
 
 def deliver(tx_factory, config: DeliveryConfig, now: datetime | None = None) -> dict[str, int]:
@@ -372,19 +373,23 @@ def deliver(tx_factory, config: DeliveryConfig, now: datetime | None = None) -> 
         attempts, failed = 0, False
         while attempts < config.batch and not failed:
             with tx_factory.read() as session:
-                heads = [(d.id, session.get(FeedEntry, d.position))
-                         for d in _due_heads(session, sub_id, now, config.batch - attempts)]
-                for _, entry in heads:
-                    session.expunge(entry)
+                due = _due_heads(session, sub_id, now, config.batch - attempts)
+                entries = {e.position: e for e in session.scalars(
+                    select(FeedEntry).where(FeedEntry.position.in_([d.position for d in due])))}
+                heads = [(d.id, entries[d.position]) for d in due]
+                session.expunge_all()
             if not heads:
                 break
+            outcomes = []
             for delivery_id, entry in heads:
                 attempts += 1
                 status, error = _attempt(url, keys, entry, config.timeout_seconds)
-                if _record(tx_factory, delivery_id, status, error, now, config):
+                outcomes.append((delivery_id, status, error))
+                if error is None:
                     counts["delivered"] += 1
                 else:
                     counts["failed"] += 1
                     failed = True
                     break
+            _record_round(tx_factory, outcomes, now, config)
     return counts

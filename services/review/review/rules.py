@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from itpm_common.errors import Refusal
+from itpm_common.money import fen_to_yuan_str
 
 # The order is the order the regulation names them in (第八条), and the
 # order every list of bureaus is shown in.
@@ -141,7 +142,7 @@ CONFIRMED, NOT_SECURED, INVALIDATED = "CONFIRMED", "NOT_SECURED", "INVALIDATED"
 
 
 def _yuan(fen: int) -> str:
-    return f"{fen // 100:,}.{fen % 100:02d} 元"
+    return f"{fen_to_yuan_str(fen)} 元"
 
 
 def funding_problem(funding: Mapping | None, total_fen: int, must_cover_total: bool) -> tuple[str, dict] | None:
