@@ -3,4 +3,5 @@ cybersecurity review, security and crypto compliance holds, crypto application p
 and assessments, graded protection (等级保护) and classified tiered protection
 (分级保护) reports, classified-project review (Art 28) and periodic testing.
 
-For now it keeps a local projection of the project facts it will gate on (rules.md §8.2)."""
+So far: the cybersecurity review of the security chapter of every FSR, PD and
+package (第十四条), and a local projection of the project facts (rules.md §8.2)."""

@@ -5,10 +5,11 @@ from pathlib import Path
 
 from itpm_common.migrations import upgrade
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+
 
 def main() -> None:
-    upgrade(Path(__file__).parent / "migrations",
-            os.environ.get("DATABASE_URL", "sqlite:///data/security.sqlite3"))
+    upgrade(MIGRATIONS, os.environ.get("DATABASE_URL", "sqlite:///data/security.sqlite3"))
 
 
 if __name__ == "__main__":
