@@ -54,7 +54,9 @@ class SecurityService(ServiceBase, ProjectionQueries):
                 review = None
             # Someone who may not see the project learns nothing about it,
             # not even that only 网信 may act on it (rules.md §7.2).
-            if review is None and not self._project_visible(tx.session, ident, project_id):
+            seen = may_see(ident, review.unit_id, review.classified) if review is not None \
+                else self._project_visible(tx.session, ident, project_id)
+            if not seen:
                 raise not_found("项目", project_id)
             if ident.role != rules.REVIEWER_ROLE:
                 raise rules.forbidden_to_review(ident.role)
