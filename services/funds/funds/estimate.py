@@ -30,7 +30,7 @@ def _items(d: dict) -> list[dict]:
     return [{"code": i["code"], "name": i["name"], "amount_fen": i["amount_fen"]} for i in d.get("line_items") or []]
 
 
-def _open_or_newest(session, project_id: str) -> list[EstimateReviewRequest]:
+def _requests_locked(session, project_id: str) -> list[EstimateReviewRequest]:
     # Locked: a conclusion and a newer version must not both act on the same
     # old row (PostgreSQL re-reads a row another transaction changed).
     return session.scalars(select(EstimateReviewRequest).where(EstimateReviewRequest.project_id == project_id)
@@ -52,7 +52,7 @@ def on_estimate_submitted(tx, event: CloudEvent, threshold_fen: int) -> None:
         # The inbox absorbs redelivery of one event; this absorbs the same
         # submission announced again under another event id.
         return
-    rows = _open_or_newest(s, project_id)
+    rows = _requests_locked(s, project_id)
     newest = rows[0] if rows else None
     if newest is not None and not er.is_newer(stage, d["version_no"], event.time,
                                               newest.stage, newest.version_no, newest.submitted_at):
