@@ -10,23 +10,13 @@ import uuid
 
 from sqlalchemy import func, select
 
-from itpm_common.clock import SHANGHAI
 from itpm_common.events import CloudEvent
 
 from . import rules
 from .models import FundingConfirmation, FundingRequest
+from .times import iso as _iso
 
 ARTICLE = "第九条"
-
-
-def _iso(dt) -> str | None:
-    if dt is None:
-        return None
-    if dt.tzinfo is None:
-        # SQLite keeps the wall time without its offset; every stored time
-        # came from the service clock, which reads Asia/Shanghai.
-        dt = dt.replace(tzinfo=SHANGHAI)
-    return dt.astimezone(SHANGHAI).isoformat()
 
 
 def project_facts(r: FundingRequest) -> dict:

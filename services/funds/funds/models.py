@@ -74,3 +74,53 @@ class FundingConfirmation(Base):
     invalidated_at: Mapped[object | None] = mapped_column(DateTime(timezone=True), nullable=True)
     invalidated_by_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     invalidating_total_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class EstimateReviewRequest(Base):
+    """财政's estimate review (概算审核, 第十条, R-10-3) of one submission's 概算:
+    one row per PD, urgent or combined package submission funds has heard of.
+
+    A 概算 below TH-1 is kept as NOT_REQUIRED (no review is asked for), so a
+    late, older version can be told from the newest one. A newer version of
+    the project's 概算 supersedes an OPEN request; a REVIEWED one stays as the
+    record of what 财政 reviewed for its own submission."""
+
+    __tablename__ = "estimate_review_requests"
+    __table_args__ = (UniqueConstraint("project_id", "seq", name="uq_estimate_review_requests_seq"),)
+    submission_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    project_id: Mapped[str] = mapped_column(String(64), index=True)
+    # 1, 2, … per project in the order the versions came: the newest has the highest.
+    seq: Mapped[int] = mapped_column(Integer)
+    unit_id: Mapped[str] = mapped_column(String(64), index=True)
+    unit_name: Mapped[str] = mapped_column(String(100))
+    project_name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(8))
+    plan_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    classified: Mapped[bool] = mapped_column(default=False)
+    stage: Mapped[str] = mapped_column(String(24))  # PD, URGENT_PACKAGE or COMBINED_PACKAGE
+    version_no: Mapped[int] = mapped_column(Integer)
+    track: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    origin: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    requested_fen: Mapped[int] = mapped_column(BigInteger)
+    line_items: Mapped[str] = mapped_column(Text)  # JSON, as submitted
+    # OPEN → REVIEWED or SUPERSEDED; NOT_REQUIRED below TH-1.
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    # The submission event's time: orders versions of different stages.
+    submitted_at: Mapped[str] = mapped_column(String(40))
+    requested_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+    superseded_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    superseded_at: Mapped[object | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reviewed_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    opinion: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reviewed_line_items: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON
+    reviewed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reviewed_by_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    reviewed_at: Mapped[object | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    updated_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    # Two CZ officials concluding at once, or a newer version superseding the
+    # request while 财政 concludes it: the second UPDATE matches no row and the
+    # unit of work turns the StaleDataError into STATE-INVALID (R-0-2).
+    __mapper_args__ = {"version_id_col": version}

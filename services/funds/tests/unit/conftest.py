@@ -95,6 +95,33 @@ def plan(project_id="p-9", version_no=1, total=TOTAL, unit=USERS["UNIT"], origin
     return _submitted("PlanApplicationSubmitted", project_id, version_no, total, unit, origin=origin, **data)
 
 
+ESTIMATE_EVENTS = {"PD": "PreliminaryDesignSubmitted", "URGENT_PACKAGE": "UrgentPackageSubmitted",
+                   "COMBINED_PACKAGE": "CombinedPackageSubmitted"}
+TRACKS = {"PD": "STANDARD", "URGENT_PACKAGE": "URGENT", "COMBINED_PACKAGE": "COMBINED"}
+
+
+def line_items(estimate_fen: int) -> list[dict]:
+    """A 概算's lines adding up exactly to it."""
+    hardware = estimate_fen // 2
+    return [{"code": "1", "name": "硬件购置", "amount_fen": hardware},
+            {"code": "2", "name": "软件开发", "amount_fen": estimate_fen - hardware}]
+
+
+def estimate(project_id="p-20", version_no=1, estimate_fen=100_000_000, stage="PD", unit=USERS["UNIT"],
+             submission_id=None, at=NOW, **data) -> CloudEvent:
+    """A submission carrying a 概算 as approval publishes it (contract: Chapter 3)."""
+    body = {"project_id": project_id, "unit_id": unit.unit_id, "unit_name": unit.unit_name,
+            "name": "智慧民政综合平台", "classified": False, "plan_year": 2025, "category": "BUILD",
+            "submission_id": submission_id or f"{project_id}-{stage}-v{version_no}", "stage": stage,
+            "version_no": version_no, "digest": "ab" * 32, "track": TRACKS[stage], "origin": "PLAN",
+            "total_investment_fen": estimate_fen, "estimate_fen": estimate_fen,
+            "line_items": line_items(estimate_fen), "catalog_version": 1,
+            "estimate_review_required": estimate_fen >= 100_000_000, **data}
+    return CloudEvent(type=event_type("approval", ESTIMATE_EVENTS[stage]), source="/itpm/approval",
+                      subject=project_id, data=body, unitid=unit.unit_id, article="第十条",
+                      actorid=unit.user_id, actorrole=unit.role, time=at.isoformat())
+
+
 def confirmation(result="SECURED", amount=TOTAL, **overrides) -> dict:
     body = {"result": result, "confirmed_amount_fen": amount, "note": "已列入2025年市级财政预算安排"}
     body.update(overrides)
@@ -138,11 +165,12 @@ def users():
 
 @pytest.fixture
 def ev():
-    """``ev.adhoc(...)``, ``ev.plan(...)``: submissions as planning publishes them."""
+    """``ev.adhoc(...)``, ``ev.plan(...)``: submissions as planning publishes them;
+    ``ev.estimate(...)``: a PD or package as approval publishes it."""
     class Events:
         pass
     out = Events()
-    out.adhoc, out.plan = adhoc, plan
+    out.adhoc, out.plan, out.estimate, out.line_items = adhoc, plan, estimate, line_items
     return out
 
 
