@@ -223,3 +223,7 @@ class ApprovalDecision(Base):
     decided_by: Mapped[str] = mapped_column(String(64))
     decided_by_name: Mapped[str] = mapped_column(String(100))
     decided_at: Mapped[object] = mapped_column(LocalDateTime())
+
+
+# The Art 12 framework's tables share this metadata (migrations, metadata checks).
+from . import framework_models  # noqa: E402,F401

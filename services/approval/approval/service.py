@@ -17,6 +17,7 @@ from itpm_common.uow import SYSTEM_ACTOR, Transactions
 from itpm_common.visibility import may_see, visible
 
 from . import entry_path, listing
+from .entrypoints.frameworks import FrameworkCommands
 from .models import PlanListing, infra, project_projection
 from .settings import Settings
 from .topology import SUBSCRIBES
@@ -32,7 +33,7 @@ class PlanListingFilterSchema(StrictSchema):
     page_size = fields.Integer(load_default=50, strict=True, validate=validate.Range(min=1, max=200))
 
 
-class ApprovalService(ServiceBase, ProjectionQueries):
+class ApprovalService(ServiceBase, ProjectionQueries, FrameworkCommands):
     name = "approval"
     tx = Transactions(infra)
     settings = Settings()
