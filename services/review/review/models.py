@@ -149,3 +149,113 @@ class ReviewOpinion(Base):
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_by_name: Mapped[str] = mapped_column(String(100))
     recorded_at: Mapped[object] = mapped_column(DateTime(timezone=True))
+
+
+# ---------------------------------------------------------------- Art 10 technical review
+
+
+class TechnicalSubmission(Base):
+    """A stage's document set as approval announced it (第十条): the exact
+    version 政务办's technical review is of. One row per submission; the
+    project facts and what 政务办 must judge are copied from the event, so
+    reads and visibility never depend on approval being reachable."""
+
+    __tablename__ = "technical_submissions"
+    __table_args__ = (UniqueConstraint("project_id", "stage", "version_no",
+                                       name="uq_technical_submissions_stage_version"),)
+    submission_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    project_id: Mapped[str] = mapped_column(String(64), index=True)
+    # Order of arrival among the project's submissions: the highest is the latest.
+    seq: Mapped[int] = mapped_column(Integer, default=1)
+    unit_id: Mapped[str] = mapped_column(String(64), index=True)
+    unit_name: Mapped[str] = mapped_column(String(100))
+    project_name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(8))
+    plan_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    classified: Mapped[bool] = mapped_column(default=False)
+    # PROPOSAL, FSR, PD, URGENT_PACKAGE or COMBINED_PACKAGE.
+    stage: Mapped[str] = mapped_column(String(24))
+    version_no: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    track: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    origin: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    total_investment_fen: Mapped[int] = mapped_column(BigInteger)
+    estimate_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # What 政务办 judges: the catalog version referenced (A-11/A-12), the
+    # duplicate-collection flags (R-20-2), similar systems (R-20-3) and a
+    # cross-level "no related project" declaration (R-13-1). Lists are JSON.
+    catalog_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    duplicate_collection_flags: Mapped[str] = mapped_column(Text, default="[]")
+    similar_systems: Mapped[str] = mapped_column(Text, default="[]")
+    cross_level: Mapped[bool] = mapped_column(default=False)
+    linkage_none: Mapped[bool] = mapped_column(default=False)
+    # PENDING (waiting for 政务办) → IN_REVIEW → CONCLUDED; SUPERSEDED by a
+    # newer version of the stage; CLOSED when 发改 decided it first.
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    # RETURNED, REFUSED or APPROVED once approval announced its decision.
+    approval_outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    closed_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    submitted_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    submitted_at: Mapped[object] = mapped_column(LocalDateTime())
+    updated_at: Mapped[object] = mapped_column(LocalDateTime())
+
+
+class TechnicalReview(Base):
+    """政务办's technical review of one submission (R-10-2, A-09): bound to
+    that submission and its digest, never to the project's later versions."""
+
+    __tablename__ = "technical_reviews"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # One review per submission: a second opening, or a carry-over onto a
+    # reviewed version, meets this constraint.
+    submission_id: Mapped[str] = mapped_column(ForeignKey("technical_submissions.submission_id"), unique=True)
+    project_id: Mapped[str] = mapped_column(String(64), index=True)
+    unit_id: Mapped[str] = mapped_column(String(64), index=True)
+    classified: Mapped[bool] = mapped_column(default=False)
+    stage: Mapped[str] = mapped_column(String(24))
+    version_no: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    # OPEN → CONCLUDED; CLOSED when the version was superseded or decided by 发改 first.
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    opened_by: Mapped[str] = mapped_column(String(64))
+    opened_by_name: Mapped[str] = mapped_column(String(100))
+    opened_at: Mapped[object] = mapped_column(LocalDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    consolidated_opinion: Mapped[str | None] = mapped_column(Text, nullable=True)
+    conditions: Mapped[str | None] = mapped_column(Text, nullable=True)
+    catalog_exemption: Mapped[bool] = mapped_column(default=False)
+    # JSON [{"item", "note"}]: the flagged items whose justification 政务办 accepted.
+    accepted_duplicate_items: Mapped[str] = mapped_column(Text, default="[]")
+    similar_systems_accepted: Mapped[bool] = mapped_column(default=False)
+    universal_entries: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of resource codes
+    linkage_none_confirmed: Mapped[bool] = mapped_column(default=False)
+    carried_over_from: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    # What 政务办 checked before carrying the earlier conclusion over (A-09).
+    carry_over_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    concluded_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    concluded_by_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    concluded_at: Mapped[object | None] = mapped_column(LocalDateTime(), nullable=True)
+    closed_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_at: Mapped[object] = mapped_column(LocalDateTime())
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    # Two 政务办 officials concluding at once: the second UPDATE matches no
+    # row and the unit of work answers STATE-INVALID (R-0-2).
+    __mapper_args__ = {"version_id_col": version}
+
+
+class TechnicalOpinion(Base):
+    """A bureau's opinion in a technical review: input to 政务办's
+    judgement, one per bureau per review, never edited."""
+
+    __tablename__ = "technical_opinions"
+    __table_args__ = (UniqueConstraint("review_id", "bureau", name="uq_technical_opinions_bureau"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    review_id: Mapped[str] = mapped_column(ForeignKey("technical_reviews.id"), index=True)
+    bureau: Mapped[str] = mapped_column(String(8))
+    verdict: Mapped[str] = mapped_column(String(32))
+    opinion: Mapped[str] = mapped_column(Text)
+    conditions: Mapped[str | None] = mapped_column(Text, nullable=True)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_by_name: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[object] = mapped_column(LocalDateTime())

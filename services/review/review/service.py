@@ -1,5 +1,6 @@
 """review's nameko entrypoints: thin; rules live in rules.py, lookups in
-store.py, answers in views.py, what other services' events record in intake.py."""
+store.py, answers in views.py, what other services' events record in intake.py.
+The Art 10 technical review is its own package, ``technical``, mixed in here."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ from .schemas import (
 )
 from .settings import BEFORE_REVIEW_CONCLUSION, SettingsProvider
 from .store import ARTICLE, CONCLUDED, KIND_ADHOC, KIND_PLAN, KIND_ZH, OPEN, OPENED, RETURNED, SUBMITTED, WITHDRAWN
+from .technical import intake as technical_intake
+from .technical.entrypoints import TechnicalReviewCommands
 from .topology import SUBSCRIBES
 
 _reviews = Review.__table__
@@ -65,7 +68,7 @@ def _check_expected(review: Review, expected: int | None) -> None:
             expected_version=expected, current_version=review.version)
 
 
-class ReviewService(ServiceBase):
+class ReviewService(ServiceBase, TechnicalReviewCommands):
     name = "review"
     tx = Transactions(infra)
     settings = SettingsProvider()
@@ -438,7 +441,7 @@ class ReviewService(ServiceBase):
 
     @consume_events(SUBSCRIBES)
     def on_event(self, event: CloudEvent):
-        handler = intake.HANDLERS.get(event.name)
+        handler = intake.HANDLERS.get(event.name) or technical_intake.HANDLERS.get(event.name)
         if handler is None:
             return
         # review acts on its own account when an event triggers it: the
