@@ -77,10 +77,13 @@ class SubmissionCommands:
             stored = {**content, "duplicate_collection_flags": dup_flags}
             estimate_fen = content["estimate"]["total_fen"] if stage in stages.HAS_PD_CONTENT else None
 
+            version_no = cases.next_version_no(s, project_id, stage)
             if case is None:
                 case = ApprovalCase(project_id=project_id, unit_id=row["unit_id"], unit_name=ident.unit_name,
                                     project_name=row["name"] or "", classified=bool(row["classified"]),
-                                    origin=origin, plan_year=row["plan_year"], created_at=tx.now)
+                                    origin=origin, plan_year=row["plan_year"], track=stages.TRACK_OF_ENTRY[stage],
+                                    stage_state=stages.SUBMITTED_STATE[stage], created_at=tx.now,
+                                    updated_at=tx.now)
                 s.add(case)
             if stages.reenters(state, returned_stage):
                 case.track = stages.TRACK_OF_ENTRY[stage]
@@ -88,7 +91,7 @@ class SubmissionCommands:
                 if key != "classified":
                     setattr(case, key, value)
             sub = Submission(id=str(uuid.uuid4()), project_id=project_id, stage=stage,
-                             version_no=cases.next_version_no(s, project_id, stage), status="SUBMITTED",
+                             version_no=version_no, status="SUBMITTED",
                              content=cases.canonical(stored), digest=digest,
                              total_investment_fen=content["total_investment_fen"], estimate_fen=estimate_fen,
                              catalog_version=catalog_no, submitted_by=ident.user_id,
