@@ -111,3 +111,8 @@ def reenters(stage_state: str | None, returned_stage: str | None) -> bool:
     """No case yet, or a combined package returned as SEPARATE_STAGES_REQUIRED (R-10-7): the next submission
     chooses its track again, under the entry checks."""
     return stage_state is None or (stage_state == RETURNED and returned_stage is None)
+
+
+def combining_again(stage_state: str) -> Refusal:
+    """FG returned the combined package as SEPARATE_STAGES_REQUIRED (R-10-7): it may not come back combined."""
+    return state_invalid("市发改部门已要求分阶段报批，不能再合并编报", stage_state, rule="R-10-7", article=ARTICLE)

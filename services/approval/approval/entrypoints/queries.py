@@ -55,7 +55,7 @@ class ApprovalQueries:
                 if refusal is None and stage == stages.FSR and not listed:
                     refusal = submission_rules.path1_blocker(False, {})
                 if refusal is None and case is not None and stage == stages.COMBINED_PACKAGE:
-                    refusal = stages.next_submission_blocker(stages.APPROVED, track, None, stage)
+                    refusal = stages.combining_again(case.stage_state)
                 out["tracks"][track] = {"stage": stage, "open": refusal is None,
                                         "refusal": as_list([refusal])[0] if refusal else None,
                                         # Shown, not yet decided: each path's own conditions apply on submission.

@@ -125,8 +125,7 @@ class SubmissionCommands:
             origin = case.origin
             plan_listed = origin == "PLAN" or (_listed(s, project_id) or self.settings.adhoc_counts_as_plan_listed)
             if stage == stages.COMBINED_PACKAGE:
-                raise state_invalid("市发改部门已要求分阶段报批，不能再合并编报", case.stage_state,
-                                    rule="R-10-7", article=ARTICLE)
+                raise stages.combining_again(case.stage_state)
         if s.get(ProjectCode, project_id) is None:
             raise project_code.missing(project_id)
         blocker = self.framework.entry_blocker(s, project_id, row["unit_id"])

@@ -408,8 +408,10 @@ def test_combined_package_returned_as_separate_stages_reenters_on_the_standard_p
                                                                "return_code": "SEPARATE_STAGES_REQUIRED"})
     [ev] = events(provider, "ApprovalReturned")
     assert ev["data"]["return_code"] == "SEPARATE_STAGES_REQUIRED"
-    assert refused(as_("UNIT").submit_stage, project, "COMBINED_PACKAGE", package("COMBINED_PACKAGE")).code == \
-        "STATE-INVALID"
+    r = refused(as_("UNIT").submit_stage, project, "COMBINED_PACKAGE", package("COMBINED_PACKAGE"))
+    assert (r.code, r.rule) == ("STATE-INVALID", "R-10-7")
+    tracks = as_("UNIT").get_approval_path(project)["tracks"]
+    assert tracks["COMBINED"]["refusal"]["rule"] == "R-10-7" and tracks["STANDARD"]["open"] is True
     assert as_("UNIT").submit_stage(project, "PROPOSAL", proposal())["track"] == "STANDARD"
 
 
