@@ -53,20 +53,45 @@ STATE_AFTER = {
     "FundingConfirmationInvalidated": lambda data: "ADHOC_APPLIED" if data.get("path") == "ADHOC" else None,
     "JointReviewOpened": "ADHOC_UNDER_REVIEW",
     "JointReviewConcluded": lambda data: {"PASS": "ADHOC_CLEARED", "FAIL": "ADHOC_REJECTED"}.get(data.get("outcome")),
+    # Chapter 3 (approval, rules.md §3.2 IN_APPROVAL): the state shown is the IN_APPROVAL sub-state.
+    "ProposalSubmitted": "PROPOSAL_SUBMITTED",
+    "ProposalApproved": "PROPOSAL_APPROVED",
+    "FSRSubmitted": "FSR_SUBMITTED",
+    "FSRApproved": "FSR_APPROVED",
+    "PreliminaryDesignSubmitted": "PD_SUBMITTED",
+    "UrgentPackageSubmitted": "URGENT_PACKAGE_SUBMITTED",
+    "CombinedPackageSubmitted": "COMBINED_SUBMITTED",
+    "ApprovalReturned": "RETURNED",
+    "ApprovalRefused": "APPROVAL_REFUSED",
+    "PreliminaryDesignApproved": "APPROVED",
+    # T26/T27: only a PD waits in ESTIMATE_UNDER_REVIEW; a package stays in its *_SUBMITTED state [I].
+    "EstimateReviewRequested": lambda data: "ESTIMATE_UNDER_REVIEW" if data.get("stage") == "PD" else None,
+    "EstimateReviewed": lambda data: "PD_SUBMITTED" if data.get("stage") == "PD" else None,
 }
 
 # Lifecycle order (rules.md §3.1) breaks ties between events stamped with the
 # same instant, as happens under a fixed clock.
 LIFECYCLE = ("DRAFT", "PLAN_APPLIED", "PLAN_UNDER_REVIEW", "PLAN_DRAFTED", "NOT_INCLUDED", "PLANNED",
-             "ADHOC_APPLIED", "ADHOC_FUNDING_CONFIRMED", "ADHOC_UNDER_REVIEW", "ADHOC_CLEARED", "ADHOC_REJECTED")
+             "ADHOC_APPLIED", "ADHOC_FUNDING_CONFIRMED", "ADHOC_UNDER_REVIEW", "ADHOC_CLEARED", "ADHOC_REJECTED",
+             "IN_APPROVAL", "APPROVAL_REFUSED", "APPROVED")
+# The IN_APPROVAL sub-states cycle (returned and resubmitted, PD ↔ estimate review): they share one rank,
+# so at one instant the later-applied of them stands.
+IN_APPROVAL_SUB_STATES = ("PROPOSAL_SUBMITTED", "PROPOSAL_APPROVED", "FSR_SUBMITTED", "FSR_APPROVED",
+                          "PD_SUBMITTED", "ESTIMATE_UNDER_REVIEW", "URGENT_PACKAGE_SUBMITTED", "COMBINED_SUBMITTED",
+                          "RETURNED")
 _RANK = {state: i for i, state in enumerate(LIFECYCLE)}
+_RANK.update({state: _RANK["IN_APPROVAL"] for state in IN_APPROVAL_SUB_STATES})
 
 
 # Who emits each fact above: a projection service binds its queue to all of them.
 _STATE_EVENT_SERVICE = {
     "PlanReviewOpened": "review", "PlanReviewReturned": "review", "JointReviewOpened": "review",
     "JointReviewConcluded": "review", "FundingConfirmed": "funds", "FundingNotSecured": "funds",
-    "FundingConfirmationInvalidated": "funds",
+    "FundingConfirmationInvalidated": "funds", "EstimateReviewRequested": "funds", "EstimateReviewed": "funds",
+    **{name: "approval" for name in ("ProposalSubmitted", "ProposalApproved", "FSRSubmitted", "FSRApproved",
+                                     "PreliminaryDesignSubmitted", "UrgentPackageSubmitted",
+                                     "CombinedPackageSubmitted", "ApprovalReturned", "ApprovalRefused",
+                                     "PreliminaryDesignApproved")},
 }
 STATE_EVENTS = tuple(event_type(_STATE_EVENT_SERVICE.get(name, "planning"), name) for name in STATE_AFTER)
 

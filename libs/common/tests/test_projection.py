@@ -11,9 +11,17 @@ from sqlalchemy.orm import Session
 from itpm_common.events import CloudEvent, event_type
 from itpm_common.projection import STATE_AFTER, STATE_EVENTS, apply, projection_table, state_after
 
+# Chapter 3: approval's decisions and submissions, and the IN_APPROVAL sub-state each leaves.
+APPROVAL_STATES = {
+    "ProposalSubmitted": "PROPOSAL_SUBMITTED", "ProposalApproved": "PROPOSAL_APPROVED",
+    "FSRSubmitted": "FSR_SUBMITTED", "FSRApproved": "FSR_APPROVED", "PreliminaryDesignSubmitted": "PD_SUBMITTED",
+    "UrgentPackageSubmitted": "URGENT_PACKAGE_SUBMITTED", "CombinedPackageSubmitted": "COMBINED_SUBMITTED",
+    "ApprovalReturned": "RETURNED", "ApprovalRefused": "APPROVAL_REFUSED", "PreliminaryDesignApproved": "APPROVED"}
 SERVICE_OF = {"PlanReviewOpened": "review", "PlanReviewReturned": "review", "JointReviewOpened": "review",
               "JointReviewConcluded": "review", "FundingConfirmed": "funds", "FundingNotSecured": "funds",
-              "FundingConfirmationInvalidated": "funds"}
+              "FundingConfirmationInvalidated": "funds", "EstimateReviewRequested": "funds",
+              "EstimateReviewed": "funds",
+              **{name: "approval" for name in APPROVAL_STATES}}
 
 
 @pytest.fixture
@@ -79,6 +87,7 @@ FIXED_STATES = {
     "PlanItemNotIncluded": "NOT_INCLUDED",
     "PlanItemApproved": "PLANNED",
     "JointReviewOpened": "ADHOC_UNDER_REVIEW",
+    **APPROVAL_STATES,
 }
 
 
@@ -97,6 +106,11 @@ def test_state_after_each_fact(project, name, state):
     ("FundingConfirmationInvalidated", {"path": "ADHOC"}, "ADHOC_APPLIED"),
     ("FundingConfirmationInvalidated", {"path": "PLAN"}, None),
     ("JointReviewConcluded", {"outcome": "FAIL"}, "ADHOC_REJECTED"),
+    # T26/T27: only a PD waits in ESTIMATE_UNDER_REVIEW; a package keeps its *_SUBMITTED state.
+    ("EstimateReviewRequested", {"stage": "PD"}, "ESTIMATE_UNDER_REVIEW"),
+    ("EstimateReviewRequested", {"stage": "URGENT_PACKAGE"}, None),
+    ("EstimateReviewed", {"stage": "PD"}, "PD_SUBMITTED"),
+    ("EstimateReviewed", {"stage": "COMBINED_PACKAGE"}, None),
 ])
 def test_state_after_depends_on_the_payload(project, name, data, state):
     assert project(fact(name, "2024-10-10T15:00:00+08:00", **data))["state"] == state
@@ -110,7 +124,19 @@ def test_state_events_are_the_types_their_services_emit():
         event_type("planning", "PlanItemApproved"), event_type("planning", "AdHocApplicationSubmitted"),
         event_type("funds", "FundingConfirmed"), event_type("funds", "FundingNotSecured"),
         event_type("funds", "FundingConfirmationInvalidated"), event_type("review", "JointReviewOpened"),
-        event_type("review", "JointReviewConcluded")}
+        event_type("review", "JointReviewConcluded"), event_type("funds", "EstimateReviewRequested"),
+        event_type("funds", "EstimateReviewed"), *(event_type("approval", name) for name in APPROVAL_STATES)}
+
+
+def test_in_approval_sub_states_cycle_at_one_instant_and_decisions_stand(project):
+    at = "2026-03-02T10:00:00+08:00"
+    project(fact("PlanItemApproved", at))
+    assert project(fact("FSRSubmitted", at))["state"] == "FSR_SUBMITTED"
+    assert project(fact("ApprovalReturned", at))["state"] == "RETURNED"
+    assert project(fact("FSRSubmitted", at))["state"] == "FSR_SUBMITTED"
+    assert project(fact("PreliminaryDesignApproved", at))["state"] == "APPROVED"
+    # A late sub-state at the same instant does not take an approved project back.
+    assert project(fact("PreliminaryDesignSubmitted", at))["state"] == "APPROVED"
 
 
 def test_state_after_table():

@@ -166,6 +166,9 @@ class TechnicalReview(Base):
     accepted_duplicate_items: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list (R-20-2)
     similar_systems_accepted: Mapped[bool] = mapped_column(default=False)    # R-20-3
     universal_entries: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list (A-12)
+    linkage_none_confirmed: Mapped[bool] = mapped_column(default=False)      # R-13-1
+    consolidated_opinion: Mapped[str | None] = mapped_column(Text, nullable=True)
+    carried_over_from: Mapped[str | None] = mapped_column(String(36), nullable=True)  # A-09
     event_time: Mapped[str] = mapped_column(String(40))
     updated_at: Mapped[object] = mapped_column(LocalDateTime())
 
@@ -180,6 +183,7 @@ class EstimateReview(Base):
     reviewed_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     status: Mapped[str] = mapped_column(String(16))   # REQUESTED or REVIEWED
     opinion: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reviewed_line_items: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON, as 财政 reviewed them
     event_time: Mapped[str] = mapped_column(String(40))
     updated_at: Mapped[object] = mapped_column(LocalDateTime())
 
@@ -192,6 +196,7 @@ class SecurityReview(Base):
     project_id: Mapped[str] = mapped_column(String(64), index=True)
     conclusion: Mapped[str] = mapped_column(String(24))  # PASS, PASS_WITH_CONDITIONS or FAIL
     opinion: Mapped[str] = mapped_column(Text)
+    important_domain: Mapped[bool] = mapped_column(default=False)  # 网信's judgement (R-18-2, A-43)
     event_time: Mapped[str] = mapped_column(String(40))
     updated_at: Mapped[object] = mapped_column(LocalDateTime())
 
@@ -223,6 +228,19 @@ class ApprovalDecision(Base):
     decided_by: Mapped[str] = mapped_column(String(64))
     decided_by_name: Mapped[str] = mapped_column(String(100))
     decided_at: Mapped[object] = mapped_column(LocalDateTime())
+
+
+class NonSharingException(Base):
+    """The Leading Group's approval of a system that will not share (R-30-2), as planning announced it
+    (NonSharingExceptionApproved). It stands until revoked; FSR approval of a non-sharing project needs it."""
+
+    __tablename__ = "non_sharing_exceptions"
+    project_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    exception_id: Mapped[str] = mapped_column(String(64))
+    system_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    basis: Mapped[str | None] = mapped_column(Text, nullable=True)
+    event_time: Mapped[str] = mapped_column(String(40))
+    recorded_at: Mapped[object] = mapped_column(LocalDateTime())
 
 
 # The Art 12 framework's tables share this metadata (migrations, metadata checks).

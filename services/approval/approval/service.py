@@ -1,6 +1,6 @@
 """approval's nameko entrypoints: thin. The project projection's reads come
 from itpm_common.projection; the annual plan copied to 发改 is kept in
-listing.py (R-8-4)."""
+listing.py (R-8-4); Chapter 3 lives in entrypoints/ (one mixin per part)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,27 @@ from sqlalchemy import func, select
 from itpm_common.consumer import consume_events
 from itpm_common.errors import not_found
 from itpm_common.events import CloudEvent
-from itpm_common.projection import ProjectionQueries, apply
+from itpm_common.projection import STATE_EVENTS, ProjectionQueries, apply
 from itpm_common.schemas import StrictSchema, load_or_refuse
 from itpm_common.service import ServiceBase, query
 from itpm_common.uow import SYSTEM_ACTOR, Transactions
 from itpm_common.visibility import may_see, visible
 
 from . import entry_path, listing
+from .cross_department import FrameworkSeam
+from .entrypoints.catalogs import CatalogCommands
+from .entrypoints.codes import ProjectCodeCommands
+from .entrypoints.decisions import DecisionCommands
+from .entrypoints.facts import FactHandlers
 from .entrypoints.frameworks import FrameworkCommands
+from .entrypoints.queries import ApprovalQueries
+from .entrypoints.submissions import SubmissionCommands
 from .models import PlanListing, infra, project_projection
 from .settings import Settings
 from .topology import SUBSCRIBES
 
 PLAN_COPIED = "AnnualPlanCopiedToFG"
+_STATE_TYPES = frozenset(STATE_EVENTS)
 
 
 class PlanListingFilterSchema(StrictSchema):
@@ -33,10 +41,13 @@ class PlanListingFilterSchema(StrictSchema):
     page_size = fields.Integer(load_default=50, strict=True, validate=validate.Range(min=1, max=200))
 
 
-class ApprovalService(ServiceBase, ProjectionQueries, FrameworkCommands):
+class ApprovalService(ServiceBase, ProjectionQueries, ProjectCodeCommands, CatalogCommands, SubmissionCommands,
+                      DecisionCommands, ApprovalQueries, FactHandlers, FrameworkCommands):
     name = "approval"
     tx = Transactions(infra)
     settings = Settings()
+    # R-12-5..R-12-7: the framework's answers (cross_department.py).
+    framework = FrameworkSeam()
     projection = project_projection
 
     @consume_events(SUBSCRIBES)
@@ -48,7 +59,9 @@ class ApprovalService(ServiceBase, ProjectionQueries, FrameworkCommands):
             if event.name == PLAN_COPIED:
                 # Subject is the plan (annual-plan:<year>), not a project.
                 listing.record_copy(tx, event)
-            else:
+                return
+            self.apply_fact(tx, event)
+            if event.type in _STATE_TYPES:
                 apply(tx.session, self.projection, event, tx.now)
 
     @query

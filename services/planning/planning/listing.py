@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, false, func, or_, select
 
+from itpm_common.projection import IN_APPROVAL_SUB_STATES
 from itpm_common.visibility import visible
 
 from .models import Project
@@ -39,7 +40,7 @@ _STAGE_OF_STATE = {
     "PLAN_UNDER_REVIEW": 1, "ADHOC_UNDER_REVIEW": 1, "NOT_INCLUDED": 1, "ADHOC_REJECTED": 1,
     "PLAN_DRAFTED": 2,
     "PLANNED": 3, "ADHOC_CLEARED": 3, "OM_FUNDING_REQUESTED": 3, "OM_FUNDING_REFUSED": 3,
-    "IN_APPROVAL": 4, "APPROVAL_REFUSED": 4,
+    "IN_APPROVAL": 4, "APPROVAL_REFUSED": 4, **{sub: 4 for sub in IN_APPROVAL_SUB_STATES},
     "APPROVED": 5, "OM_FUNDED": 5, "OM_CLOSED": 5,
     "IN_CONSTRUCTION": 6, "RE_APPROVAL": 6, "TERMINATED": 6,
     "COMPLETED": 7, "ACCEPTANCE_APPLIED": 7, "ACCEPTANCE_IN_PROGRESS": 7, "ACCEPTANCE_FAILED": 7,

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from itpm_common.errors import state_invalid
 from itpm_common.events import CloudEvent
+from itpm_common.projection import IN_APPROVAL_SUB_STATES, state_after
 
 from ..models import Project
 from ..views import summary
 
 PAST_REVIEW_OPENING = ("PLAN_UNDER_REVIEW", "PLAN_DRAFTED", "NOT_INCLUDED", "PLANNED")
 ADHOC_BEFORE_REVIEW = ("ADHOC_APPLIED", "ADHOC_FUNDING_CONFIRMED")
+# 发改's approval (Chapter 3): the project enters from PLANNED or ADHOC_CLEARED and moves through the
+# IN_APPROVAL sub-states to APPROVED or APPROVAL_REFUSED, as approval (and funds, T26/T27) announce.
+APPROVAL_FACTS = ("ProposalSubmitted", "ProposalApproved", "FSRSubmitted", "FSRApproved",
+                  "PreliminaryDesignSubmitted", "UrgentPackageSubmitted", "CombinedPackageSubmitted",
+                  "ApprovalReturned", "ApprovalRefused", "PreliminaryDesignApproved",
+                  "EstimateReviewRequested", "EstimateReviewed")
+APPROVAL_FROM = ("PLANNED", "ADHOC_CLEARED", *IN_APPROVAL_SUB_STATES)
 
 
 class EventHandlers:
@@ -24,6 +32,7 @@ class EventHandlers:
             "FundingConfirmed": self._funding_confirmed,
             "FundingNotSecured": self._funding_not_secured,
             "FundingConfirmationInvalidated": self._funding_invalidated,
+            **{name: self._approval_state for name in APPROVAL_FACTS},
         }.get(event.name)
         if handler is None:
             return
@@ -151,3 +160,18 @@ class EventHandlers:
         project.updated_at = tx.now
         tx.audit("joint_review_concluded", project_id=project.id, article="第九条",
                  details={"review_id": event.data.get("review_id"), "outcome": outcome})
+
+    def _approval_state(self, tx, project, event):
+        """T20–T33 as approval records them: planning's registry shows the IN_APPROVAL sub-state, then
+        APPROVED or APPROVAL_REFUSED. A decided case never goes back."""
+        new_state = state_after(event)
+        if new_state is None or project.state == new_state:
+            return
+        if project.state not in APPROVAL_FROM:
+            tx.audit("approval_fact_not_applied", project_id=project.id, article=event.article,
+                     details={"event": event.name, "state": project.state, "would_be": new_state})
+            return
+        project.state, project.updated_at = new_state, tx.now
+        tx.audit("approval_state", project_id=project.id, article=event.article,
+                 details={"event": event.name, "state": new_state,
+                          "submission_id": event.data.get("submission_id")})
