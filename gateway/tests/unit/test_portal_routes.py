@@ -317,6 +317,7 @@ def built(service, tmp_path):
 
 @pytest.mark.parametrize("path", ["/login", "/workbench", "/projects", "/projects/p-1", "/projects/p-1/edit",
                                   "/apply", "/adhoc", "/rankings", "/plan-calls", "/annual-plans", "/annual-plans/2027",
+                                  "/estimate-reviews", "/cybersecurity-reviews",
                                   "/dashboard", "/api-docs"])
 def test_every_client_route_opens_the_portal(client, built, path):
     response = client.get(path)
