@@ -8,10 +8,12 @@ from marshmallow import Schema, fields, validate
 
 import funds.schemas as funds
 import gateway.routes_funds as gw_funds
+import gateway.routes_security as gw_security
 import gateway.schemas as gw
 import gateway.schemas_planning as gwp
 import planning.schemas as planning
 import review.schemas as review
+import security.schemas as security
 
 PAIRS = [
     (gw.PlanApplicationSchema, planning.PlanApplicationSchema),
@@ -30,6 +32,10 @@ PAIRS = [
     (gw.OpinionSchema, review.OpinionSchema),
     (gw.ConclusionSchema, review.ConclusionSchema),
     (gw_funds.FundingConfirmationSchema, funds.ConfirmationSchema),
+    (gw_funds.EstimateConclusionSchema, funds.EstimateConclusionSchema),
+    (gw_funds.EstimateQuerySchema, funds.EstimateFilterSchema),
+    (gw_security.CybersecurityReviewSchema, security.CybersecurityReviewSchema),
+    (gw_security.CybersecurityQuerySchema, security.ReviewFilterSchema),
     (gw.OpenReviewSchema, review.OpenReviewSchema),
     (gw.ReturnSchema, review.ReturnSchema),
     (gw.JointConclusionSchema, review.JointConclusionSchema),

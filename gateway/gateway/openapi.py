@@ -15,7 +15,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from . import routes_feed, routes_funds, schemas
+from . import routes_feed, routes_funds, routes_security, schemas
 from .http import IDEMPOTENCY_HEADER, JSON_MIMETYPE, routes_of
 
 TITLE = "市级信息化项目管理系统 API"
@@ -30,6 +30,7 @@ TAGS = [
     {"name": "论证",
      "description": "计划论证（第八条）与追加项目联审（第九条）：政务办开启、退回，各部门意见，联审结论"},
     *routes_funds.TAGS,
+    *routes_security.TAGS,
     {"name": "门户", "description": "我的待办与统计看板（汇总各服务的数据）"},
     *routes_feed.TAGS,
     {"name": "系统", "description": "运行状态、接口文档、门户"},

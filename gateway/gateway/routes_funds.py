@@ -1,5 +1,6 @@
-"""HTTP routes for 财政's Art 9 funding confirmation (funds) and 发改's copy
-of the annual plan (approval), mixed into GatewayService.
+"""HTTP routes for 财政's Art 9 funding confirmation and Art 10 estimate
+review (funds) and 发改's copy of the annual plan (approval), mixed into
+GatewayService.
 
 The request-body schemas mirror the services' own (tests/test_api_contract.py
 keeps them equal); the services validate and decide."""
@@ -16,9 +17,12 @@ RESULTS = ("SECURED", "PARTIAL", "NOT_SECURED")
 PATHS = ("ADHOC", "PLAN")
 FUNDING_STATUSES = ("AWAITING", "NOT_SECURED", "CONFIRMED", "CLOSED")
 LISTING_STATUSES = ("LISTED", "STRUCK")
+ESTIMATE_STAGES = ("PD", "URGENT_PACKAGE", "COMBINED_PACKAGE")
+ESTIMATE_STATUSES = ("OPEN", "REVIEWED", "SUPERSEDED", "NOT_REQUIRED")
 
 TAGS = [
     {"name": "资金落实", "description": "追加项目与上级安排经费项目的资金落实确认（第九条）"},
+    {"name": "概算审核", "description": "投资概算100万元及以上的项目由市财政部门审核概算（第十条，R-10-3）"},
     {"name": "计划抄送", "description": "领导小组批准的年度建设计划抄送市发改部门后的计划内项目（第八条）"},
 ]
 
@@ -103,6 +107,107 @@ class FundingRequestQuerySchema(StrictSchema):
     awaiting_me = fields.Boolean(**_doc("true：只列出等待财政确认的申请（尚无有效确认）"))
 
 
+# ---------------------------------------------------------------- funds: estimate review (第十条)
+
+
+class EstimateLineItemSchema(StrictSchema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40), **_doc("明细编码，不得重复"))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200), **_doc("明细名称"))
+    amount_fen = fields.Integer(required=True, strict=True, validate=validate.Range(min=0), **_doc("金额（分）"))
+
+
+class EstimateConclusionSchema(StrictSchema):
+    """概算审核结论（第十条，R-10-3）：仅市财政部门作出。"""
+
+    submission_id = fields.String(required=True, validate=validate.Length(min=1, max=36),
+                                  **_doc("所审核的送审材料（初步设计方案或合并材料的某一版本）"))
+    reviewed_fen = fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
+                                  **_doc("审核后的概算金额（分），须大于 0；不以送审金额为上限"))
+    opinion = fields.String(required=True, validate=validate.Length(max=10000), **_doc("审核意见，不能为空"))
+    line_items = fields.List(fields.Nested(EstimateLineItemSchema), allow_none=True,
+                             validate=validate.Length(min=1, max=500),
+                             **_doc("审核后的概算明细（可选）；合计须与审核金额完全相等，编码不得重复。"
+                                    "不填时：审核金额与送审金额相同则沿用送审明细，否则不列明细"))
+    expected_version = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1),
+                                      **_doc("审核所依据的申请版本号；已变化则 409（R-0-2）"))
+
+
+class EstimateQuerySchema(StrictSchema):
+    status = fields.String(validate=validate.OneOf(ESTIMATE_STATUSES),
+                           **_doc("OPEN 待财政审核 / REVIEWED 已审核 / SUPERSEDED 已被新版本取代 / "
+                                  "NOT_REQUIRED 未达100万元无需审核"))
+    stage = fields.String(validate=validate.OneOf(ESTIMATE_STAGES),
+                          **_doc("PD 初步设计方案 / URGENT_PACKAGE 紧急项目合并材料 / COMBINED_PACKAGE 合并编报材料"))
+    plan_year = fields.Integer(validate=validate.Range(2020, 2100), **_doc("计划年度"))
+    project_id = fields.String(validate=validate.Length(min=1, max=64), **_doc("项目编号"))
+    awaiting_me = fields.Boolean(**_doc("true：财政的待办（待审核的申请）；其他角色为空"))
+    page = fields.Integer(validate=validate.Range(min=1), **_doc("页码，从 1 开始"))
+    page_size = fields.Integer(validate=validate.Range(min=1, max=200), **_doc("每页条数，默认 50"))
+
+
+class SubmissionQuerySchema(StrictSchema):
+    submission_id = fields.String(validate=validate.Length(min=1, max=36),
+                                  **_doc("送审材料编号；不填为项目最新一版"))
+
+
+class ThresholdSchema(LenientSchema):
+    estimate_fen = fields.Integer(**_doc("送审概算（分）"))
+    threshold_fen = fields.Integer(**_doc("TH-1：100,000,000 分（100万元）"))
+    threshold_yuan = fields.String()
+    inclusive = fields.String(**_doc("“以上”含本数"))
+    required = fields.Boolean(**_doc("是否须经财政审核"))
+
+
+class EstimateReviewedSchema(LenientSchema):
+    reviewed_fen = fields.Integer(**_doc("审核后的概算（分）"))
+    opinion = fields.String()
+    line_items = fields.List(fields.Nested(EstimateLineItemSchema), **_doc("审核后的明细"))
+    reviewed_by = fields.String()
+    reviewed_by_name = fields.String()
+    reviewed_at = fields.DateTime()
+
+
+class EstimateReviewSummarySchema(LenientSchema):
+    project_id = fields.String()
+    unit_id = fields.String()
+    unit_name = fields.String()
+    name = fields.String(**_doc("项目名称"))
+    classified = fields.Boolean()
+    plan_year = fields.Integer(allow_none=True)
+    category = fields.String()
+    submission_id = fields.String()
+    stage = fields.String(validate=validate.OneOf(ESTIMATE_STAGES))
+    version_no = fields.Integer(**_doc("送审材料的版本"))
+    track = fields.String(allow_none=True, **_doc("审批路径"))
+    origin = fields.String(allow_none=True)
+    digest = fields.String(allow_none=True, **_doc("送审材料摘要"))
+    requested_fen = fields.Integer(**_doc("送审概算（分）"))
+    status = fields.String(validate=validate.OneOf(ESTIMATE_STATUSES))
+    status_zh = fields.String()
+    review_required = fields.Boolean(**_doc("是否须经财政审核（TH-1，含本数）"))
+    threshold = fields.Nested(ThresholdSchema)
+    reviewed_fen = fields.Integer(allow_none=True)
+    submitted_at = fields.String()
+    requested_at = fields.String()
+    superseded_by = fields.String(allow_none=True, **_doc("取代本版本的送审材料"))
+    superseded_at = fields.String(allow_none=True)
+    updated_at = fields.String()
+    version = fields.Integer(**_doc("乐观并发版本号"))
+
+
+class EstimateReviewSchema(EstimateReviewSummarySchema):
+    line_items = fields.List(fields.Nested(EstimateLineItemSchema), **_doc("送审的概算明细"))
+    review = fields.Nested(EstimateReviewedSchema, allow_none=True, **_doc("财政的审核结论；未审核为 null"))
+    history = fields.List(fields.Nested(EstimateReviewSummarySchema), **_doc("项目各版本概算，最新在前"))
+
+
+class EstimateReviewListSchema(LenientSchema):
+    items = fields.List(fields.Nested(EstimateReviewSummarySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+
+
 # ---------------------------------------------------------------- approval
 
 
@@ -166,6 +271,39 @@ class FundsRoutes:
         self._login_required(request)
         filters = read_query(request, FundingRequestQuerySchema())
         return self._call(self.funds, "list_funding_requests", filters)
+
+    @route("POST", "/api/projects/<project_id>/estimate-review/conclusion", ApiDoc(
+        "作出概算审核结论", "概算审核", upstream=True, body=EstimateConclusionSchema, idempotent=True,
+        responses={200: EstimateReviewSchema}, errors=(403, 404, 409),
+        description="仅市财政部门可作出（第四条（四），其他角色 403 AUTH-FORBIDDEN，R-4-1）。"
+                    "投资概算100万元及以上（含本数，TH-1）的初步设计方案与合并材料须经财政审核概算（第十条，R-10-3）。"
+                    "审核金额以整数分表示；列明细时合计须与审核金额完全相等（400 VALIDATION）。"
+                    "该版本已被新版本取代、已审核或无需审核时 409 STATE-INVALID（R-10-3）；"
+                    "expected_version 已变化或他人同时审核时 409（R-0-2）。每一版本只产生一次 EstimateReviewed。"))
+    def conclude_estimate_review(self, request, project_id):
+        self._login_required(request)
+        key = idempotency_key(request)
+        payload = read_json(request, self.settings.max_body_bytes)
+        return 200, self._call(self.funds, "conclude_estimate_review", project_id, payload, idempotency_key=key)
+
+    @route("GET", "/api/projects/<project_id>/estimate-review", ApiDoc(
+        "项目的概算审核", "概算审核", upstream=True, query=SubmissionQuerySchema,
+        responses={200: EstimateReviewSchema}, errors=(400, 404),
+        description="项目最新一版（或 submission_id 指定版本）概算的审核申请：送审金额与明细、TH-1 判断依据、"
+                    "财政的审核结论，以及各版本的历史。无概算记录或无权查看时 404（rules.md §7.2）。"))
+    def get_estimate_review(self, request, project_id):
+        self._login_required(request)
+        query = read_query(request, SubmissionQuerySchema())
+        return self._call(self.funds, "get_estimate_review", project_id, query.get("submission_id"))
+
+    @route("GET", "/api/estimate-reviews", ApiDoc(
+        "概算审核列表", "概算审核", upstream=True, query=EstimateQuerySchema,
+        responses={200: EstimateReviewListSchema}, errors=(400,),
+        description="awaiting_me=true 时为财政的待办：待审核的概算（OPEN）。其他角色按 rules.md §7.2 可见范围列出。"))
+    def list_estimate_reviews(self, request):
+        self._login_required(request)
+        filters = read_query(request, EstimateQuerySchema())
+        return self._call(self.funds, "list_estimate_reviews", filters)
 
     @route("GET", "/api/projects/<project_id>/plan-listing", ApiDoc(
         "项目的年度计划列入情况", "计划抄送", upstream=True, responses={200: PlanListingSchema}, errors=(404,),

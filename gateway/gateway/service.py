@@ -29,6 +29,7 @@ from .routes_funds import FundsRoutes
 from .routes_planning import PlanningRoutes
 from .routes_portal import PortalRoutes
 from .routes_review import ReviewRoutes
+from .routes_security import SecurityRoutes
 from .rpc import ActAs, BoundedRpcProxy, call
 from .settings import SettingsProvider
 from .topology import SUBSCRIBES
@@ -43,7 +44,7 @@ def _openapi_document() -> dict:
     return openapi.build(GatewayService)
 
 
-class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes, PortalRoutes, FeedRoutes):
+class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes, SecurityRoutes, PortalRoutes, FeedRoutes):
     name = "gateway"
 
     tx = Transactions(infra)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from itpm_common.events import CloudEvent
+from itpm_common.money import fen_to_yuan_str
 
 from .models import EventLogEntry, User
 
@@ -67,6 +68,51 @@ EVENT_NAMES_ZH = {
     "FundingNotSecured": "财政确认资金未落实",
     "FundingConfirmationInvalidated": "资金确认失效",
     "JointReviewCancelled": "申请已更新，撤销旧版联审",
+    # Chapter 3 (第十条至第十五条): approval, review, funds, security.
+    "ProposalSubmitted": "报送项目建议书",
+    "FSRSubmitted": "报送可行性研究报告",
+    "PreliminaryDesignSubmitted": "报送初步设计方案及投资概算",
+    "UrgentPackageSubmitted": "报送紧急项目可研、初设及概算（合并）",
+    "CombinedPackageSubmitted": "报送项目建议书、可研、初设及概算（合并编报）",
+    "DepthConfirmed": "发改确认材料深度",
+    "ApprovalReturned": "发改退回送审材料",
+    "ApprovalRefused": "发改不予批复",
+    "ProposalApproved": "项目建议书获批复",
+    "FSRApproved": "可行性研究报告获批复",
+    "PreliminaryDesignApproved": "初步设计方案及投资概算获批复",
+    "GovernmentRequestRecorded": "登记向市政府请示",
+    "ProjectCodeRecorded": "登记项目代码",
+    "ResourceCatalogSubmitted": "报送信息资源目录",
+    "ResourceCatalogVersioned": "更新信息资源目录",
+    "Art11FlagsChanged": "调整第十一条审批事项标记",
+    "CrossLevelLinkageDeclared": "申报跨层级关联项目",
+    "DuplicateCollectionFlagged": "标记重复采集数据",
+    "FrameworkDrafted": "拟定跨部门项目建设框架",
+    "FrameworkParticipantConfirmed": "参与部门确认建设框架",
+    "FrameworkConfirmationsReset": "建设框架变更，重新确认",
+    "FrameworkDetermined": "跨部门项目建设框架确定",
+    "FrameworkConflictDetected": "建设框架存在冲突",
+    "TechnicalReviewOpened": "政务办开启审批前技术审核",
+    "TechnicalReviewOpinionRecorded": "出具技术审核意见",
+    "TechnicalReviewConcluded": "政务办形成技术审核结论",
+    "EstimateReviewRequested": "提请财政审核投资概算",
+    "EstimateReviewed": "财政审核投资概算",
+    "CybersecurityReviewRecorded": "网信作出网络安全审查结论",
+}
+
+STAGE_ZH = {
+    "PROPOSAL": "项目建议书",
+    "FSR": "可行性研究报告",
+    "PD": "初步设计方案",
+    "URGENT_PACKAGE": "紧急项目合并材料",
+    "COMBINED_PACKAGE": "合并编报材料",
+}
+
+# 政务办's technical review and 网信's cybersecurity review share these outcomes.
+REVIEW_OUTCOME_ZH = {
+    "PASS": "通过",
+    "PASS_WITH_CONDITIONS": "有条件通过",
+    "FAIL": "不通过",
 }
 
 VERDICT_ZH = {
@@ -120,6 +166,13 @@ def _who(role: str | None, data: dict, unit_name: str | None) -> str:
     return role_zh(role)
 
 
+def _stage_version(data: dict[str, Any]) -> str:
+    stage = STAGE_ZH.get(data.get("stage"), data.get("stage") or "")
+    if stage and data.get("version_no"):
+        return f"{stage}（第{data['version_no']}版）"
+    return stage
+
+
 def summary_zh(name: str, role: str | None, data: dict[str, Any], unit_name: str | None = None) -> str:
     who = _who(role, data, unit_name)
     if name == "PlanApplicationSubmitted":
@@ -146,6 +199,20 @@ def summary_zh(name: str, role: str | None, data: dict[str, Any], unit_name: str
         return f"项目{verb}{year}{tail}" if year else f"项目{verb}{tail}"
     if name == "PlanRankingUpdated" and data.get("rank"):
         return f"排序由第{data.get('previous_rank')}位调整为第{data['rank']}位"
+    if name == "EstimateReviewRequested" and data.get("requested_fen") is not None:
+        return (f"{_stage_version(data)}投资概算 {fen_to_yuan_str(data['requested_fen'])} 元，"
+                "达到100万元，提请财政审核")
+    if name == "EstimateReviewed" and data.get("reviewed_fen") is not None:
+        text = f"{who} 审核{_stage_version(data)}投资概算：审核金额 {fen_to_yuan_str(data['reviewed_fen'])} 元"
+        if data.get("requested_fen") is not None:
+            text += f"（送审 {fen_to_yuan_str(data['requested_fen'])} 元）"
+        return text
+    if name in ("CybersecurityReviewRecorded", "TechnicalReviewConcluded"):
+        outcome = data.get("conclusion") if name == "CybersecurityReviewRecorded" else data.get("outcome")
+        outcome_zh = REVIEW_OUTCOME_ZH.get(outcome, outcome)
+        what = "网络安全审查" if name == "CybersecurityReviewRecorded" else "技术审核"
+        text = f"{who} 对{_stage_version(data)}作出{what}结论"
+        return f"{text}：{outcome_zh}" if outcome_zh else text
     if name == "PlanItemApproved":
         return f"项目列入{data.get('plan_year', '')}年度建设计划（领导小组审定）"
     return f"{who} {name_zh(name)}"

@@ -151,6 +151,49 @@ def _funding_confirmations(call, user) -> list[WorkItem]:
         for r in requests]
 
 
+STAGE_ZH = {"FSR": "可行性研究报告", "PD": "初步设计方案", "URGENT_PACKAGE": "紧急项目合并材料（第十条（二））",
+            "COMBINED_PACKAGE": "合并编报材料（第十条（三））"}
+PAGE_SIZE = 200
+
+
+def _every_page(call, service: str, method: str, filters: dict) -> list[dict]:
+    """A work list is whole: the services answer at most PAGE_SIZE rows a page."""
+    items: list[dict] = []
+    page = 1
+    while True:
+        answer = call(service, method, {**filters, "page": page, "page_size": PAGE_SIZE})
+        items.extend(answer["items"])
+        if not answer["items"] or len(items) >= answer["total"]:
+            return items
+        page += 1
+
+
+def _estimate_reviews(call, user) -> list[WorkItem]:
+    """财政 reviews every 概算 of 1,000,000.00 元 or more (第十条, R-10-3, TH-1)."""
+    requests = _every_page(call, "funds", "list_estimate_reviews", {"awaiting_me": True})
+    return [WorkItem(
+        kind="ESTIMATE_REVIEW", kind_zh="概算审核", title=f"审核“{r['name']}”的投资概算",
+        project_id=r["project_id"], project_name=r["name"], unit_name=r.get("unit_name"),
+        since=r.get("requested_at"), article="第十条", action_zh="审核概算",
+        link=f"/projects/{r['project_id']}?action=estimate-review&submission={r['submission_id']}",
+        detail_zh=f"{STAGE_ZH.get(r['stage'], r['stage'])}第 {r['version_no']} 版 · "
+                  f"概算 {fen_to_yuan_str(r['requested_fen'])} 元（100万元及以上须经财政审核）")
+        for r in requests]
+
+
+def _cybersecurity_reviews(call, user) -> list[WorkItem]:
+    """网信 reviews the security chapter of every FSR, PD and package (第四条（二）, 第十四条)."""
+    reviews = _every_page(call, "security", "list_cybersecurity_reviews", {"status": "PENDING"})
+    return [WorkItem(
+        kind="CYBERSECURITY_REVIEW", kind_zh="网络安全审查", title=f"审查“{r['name']}”的网络安全保障措施篇（章）",
+        project_id=r["project_id"], project_name=r["name"], unit_name=r.get("unit_name"),
+        since=r.get("received_at"), article="第十四条", action_zh="审查",
+        link=f"/projects/{r['project_id']}?action=cybersecurity-review&submission={r['submission_id']}",
+        detail_zh=f"{STAGE_ZH.get(r['stage'], r['stage'])}第 {r['version_no']} 版"
+                  + (" · 单位申报属于重要领域" if r.get("declared_important_domain") else ""))
+        for r in reviews]
+
+
 def _plans_awaiting_decision(call, user) -> list[WorkItem]:
     """The leading group decides a submitted annual plan (第八条, R-8-3)."""
     plans = call("planning", "list_annual_plans")["items"]
@@ -189,6 +232,8 @@ SOURCES: tuple[WorkSource, ...] = (
     WorkSource("PLAN_REVIEW_OPENING", "开启计划论证", ("ZWB",), "review", _plan_review_openings),
     WorkSource("ADHOC_REVIEW_OPENING", "开启追加项目联审", ("ZWB",), "review", _adhoc_review_openings),
     WorkSource("FUNDING_CONFIRMATION", "资金落实确认", ("CZ",), "funds", _funding_confirmations),
+    WorkSource("ESTIMATE_REVIEW", "概算审核", ("CZ",), "funds", _estimate_reviews),
+    WorkSource("CYBERSECURITY_REVIEW", "网络安全审查", ("WX",), "security", _cybersecurity_reviews),
     WorkSource("PLAN_REVIEW_OPINION", "计划论证意见", BUREAUS, "review", _plan_review_opinions),
     WorkSource("ADHOC_REVIEW_OPINION", "追加项目联审意见", BUREAUS, "review", _adhoc_review_opinions),
     WorkSource("PLAN_REVIEW_CONCLUSION", "联审结论", ("ZWB",), "review", _plan_review_conclusions),

@@ -65,3 +65,21 @@ export function dateTime(iso) {
   if (!iso) return ''
   return String(iso).slice(0, 16).replace('T', ' ')
 }
+
+// Chapter 3 (第十条、第十四条): the submissions 财政 and 网信 review, and their outcomes.
+export const STAGE = {
+  PROPOSAL: '项目建议书', FSR: '可行性研究报告', PD: '初步设计方案', URGENT_PACKAGE: '紧急项目合并材料（第十条（二））',
+  COMBINED_PACKAGE: '合并编报材料（第十条（三））',
+}
+export const ESTIMATE_STATUS = { OPEN: '待财政审核', REVIEWED: '财政已审核', SUPERSEDED: '已被新版本概算取代', NOT_REQUIRED: '无需财政审核' }
+export const CYBER_STATUS = { PENDING: '待网信审查', RECORDED: '网信已审查', SUPERSEDED: '已被新版本替代' }
+export const SECURITY_CONCLUSION = { PASS: '通过', PASS_WITH_CONDITIONS: '有条件通过', FAIL: '不通过' }
+export const RATING = { ADEQUATE: '充分', INADEQUATE: '不充分' }
+// The parts of the security chapter 网信 assesses: the four of 第十四条 and the crypto content of 第十八条.
+export const SECURITY_PARTS = [
+  { key: 'needs_analysis', label: '网络安全需求分析', article: '第十四条' },
+  { key: 'tasks_and_content', label: '建设任务及内容', article: '第十四条' },
+  { key: 'protection_design', label: '保障体系设计', article: '第十四条' },
+  { key: 'investment', label: '网络安全投资概算', article: '第十四条' },
+  { key: 'crypto_content', label: '密码应用内容', article: '第十八条' },
+]

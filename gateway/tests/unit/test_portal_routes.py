@@ -24,8 +24,12 @@ def project(n: int) -> dict:
 # ------------------------------------------------------------------ workbench
 
 
+NOTHING = {"items": [], "total": 0}
+
+
 def test_a_bureau_sees_the_opinions_awaiting_it(client, login_as, fakes):
     fakes["review"].answers["list_reviews"] = {"items": [REVIEW], "total": 1}
+    fakes["security"].answers["list_cybersecurity_reviews"] = NOTHING
     body = client.get("/api/workbench", headers=login_as("wx")).get_json()
 
     [call] = fakes["review"].calls
@@ -38,14 +42,16 @@ def test_a_bureau_sees_the_opinions_awaiting_it(client, login_as, fakes):
     assert item["deadline"] is None and item["overdue"] is False
     assert item["detail_zh"] == "尚缺：网信、财政"
     assert (body["total"], body["overdue"], body["unavailable"]) == (1, 0, [])
-    assert body["kinds"] == [{"kind": "PLAN_REVIEW_OPINION", "kind_zh": "计划论证意见"},
+    assert body["kinds"] == [{"kind": "CYBERSECURITY_REVIEW", "kind_zh": "网络安全审查"},
+                             {"kind": "PLAN_REVIEW_OPINION", "kind_zh": "计划论证意见"},
                              {"kind": "ADHOC_REVIEW_OPINION", "kind_zh": "追加项目联审意见"}]
     assert body["today"] == "2026-03-02"
 
 
 def test_a_joint_review_opinion_cites_article_9(client, login_as, fakes):
     fakes["review"].answers["list_reviews"] = {"items": [{**REVIEW, "kind": "ADHOC"}], "total": 1}
-    fakes["funds"].answers["list_funding_requests"] = {"items": [], "total": 0}
+    fakes["funds"].answers["list_funding_requests"] = NOTHING
+    fakes["funds"].answers["list_estimate_reviews"] = NOTHING
     [item] = client.get("/api/workbench", headers=login_as("cz")).get_json()["items"]
     assert (item["kind"], item["article"], item["deadline"]) == ("ADHOC_REVIEW_OPINION", "第九条", None)
 
@@ -79,11 +85,81 @@ def test_cz_sees_the_funding_it_must_confirm(client, login_as, fakes):
     fakes["funds"].answers["list_funding_requests"] = {"items": [{
         "project_id": "p-5", "name": "应急指挥平台", "unit_name": "市公安局", "path": "ADHOC",
         "total_investment_fen": 50_000_000, "requested_at": "2026-03-01T09:00:00+08:00"}], "total": 1}
+    fakes["funds"].answers["list_estimate_reviews"] = NOTHING
     fakes["review"].answers["list_reviews"] = {"items": [], "total": 0}
     [item] = client.get("/api/workbench", headers=login_as("cz")).get_json()["items"]
     assert fakes["funds"].calls[0].args == ({"awaiting_me": True},)
     assert (item["kind"], item["article"], item["deadline"]) == ("FUNDING_CONFIRMATION", "第九条", None)
     assert item["link"] == "/projects/p-5?action=funding-confirmation" and "500,000.00 元" in item["detail_zh"]
+
+
+ESTIMATE = {"project_id": "p-6", "name": "政务云扩容", "unit_name": "市大数据局", "submission_id": "s-6",
+            "stage": "PD", "version_no": 2, "requested_fen": 100_000_000, "status": "OPEN",
+            "requested_at": "2026-03-01T11:00:00+08:00"}
+CYBER = {"project_id": "p-7", "name": "智慧医疗平台", "unit_name": "市卫健委", "submission_id": "s-7",
+         "stage": "FSR", "version_no": 1, "status": "PENDING", "declared_important_domain": True,
+         "received_at": "2026-03-01T12:00:00+08:00"}
+
+
+def test_cz_sees_the_estimates_it_must_review_art_10(client, login_as, fakes):
+    """R-10-3: 财政's open estimate reviews are on its work list, linked to the version to review."""
+    fakes["funds"].answers["list_funding_requests"] = NOTHING
+    fakes["funds"].answers["list_estimate_reviews"] = {"items": [ESTIMATE], "total": 1}
+    fakes["review"].answers["list_reviews"] = NOTHING
+    body = client.get("/api/workbench", headers=login_as("cz")).get_json()
+    [item] = body["items"]
+    estimate_call = next(c for c in fakes["funds"].calls if c.method == "list_estimate_reviews")
+    assert estimate_call.args == ({"awaiting_me": True, "page": 1, "page_size": 200},)
+    assert estimate_call.identity.role == "CZ"
+    assert (item["kind"], item["kind_zh"], item["article"], item["deadline"]) == (
+        "ESTIMATE_REVIEW", "概算审核", "第十条", None)
+    assert item["link"] == "/projects/p-6?action=estimate-review&submission=s-6"
+    assert item["detail_zh"] == "初步设计方案第 2 版 · 概算 1,000,000.00 元（100万元及以上须经财政审核）"
+    assert {"kind": "ESTIMATE_REVIEW", "kind_zh": "概算审核"} in body["kinds"]
+
+
+def test_wx_sees_the_security_chapters_it_must_review_art_14(client, login_as, fakes):
+    fakes["review"].answers["list_reviews"] = NOTHING
+    fakes["security"].answers["list_cybersecurity_reviews"] = {"items": [CYBER], "total": 1}
+    [item] = client.get("/api/workbench", headers=login_as("wx")).get_json()["items"]
+    [call] = fakes["security"].calls
+    assert (call.method, call.args, call.identity.role) == (
+        "list_cybersecurity_reviews", ({"status": "PENDING", "page": 1, "page_size": 200},), "WX")
+    assert (item["kind"], item["article"], item["since"]) == ("CYBERSECURITY_REVIEW", "第十四条", CYBER["received_at"])
+    assert item["link"] == "/projects/p-7?action=cybersecurity-review&submission=s-7"
+    assert item["detail_zh"] == "可行性研究报告第 1 版 · 单位申报属于重要领域"
+
+
+def test_a_long_work_list_is_read_to_its_last_page(client, login_as, fakes):
+    def pages(filters):
+        start = (filters["page"] - 1) * filters["page_size"]
+        rows = [{**CYBER, "project_id": f"p-{n}", "submission_id": f"s-{n}"}
+                for n in range(start, min(start + 200, 450))]
+        return {"items": rows, "total": 450}
+
+    fakes["review"].answers["list_reviews"] = NOTHING
+    fakes["security"].answers["list_cybersecurity_reviews"] = pages
+    body = client.get("/api/workbench", headers=login_as("wx")).get_json()
+    assert body["total"] == 450 and [c.args[0]["page"] for c in fakes["security"].calls] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("user", ["police", "fg", "gx", "zwb"])
+def test_the_bureau_reviews_are_nobody_elses_work(client, login_as, fakes, user):
+    """A department, 发改, 工信 and 政务办 are not asked for estimate or cybersecurity reviews."""
+    for service, method in (("review", "list_reviews"), ("review", "list_pending_openings"),
+                            ("planning", "list_projects"), ("planning", "list_calls")):
+        fakes[service].answers[method] = NOTHING
+    body = client.get("/api/workbench", headers=login_as(user)).get_json()
+    kinds = {k["kind"] for k in body["kinds"]}
+    assert not kinds & {"ESTIMATE_REVIEW", "CYBERSECURITY_REVIEW"}
+    assert fakes["funds"].calls == fakes["security"].calls == []
+
+
+def test_an_unreachable_security_service_leaves_the_rest_of_wxs_list(client, login_as, fakes):
+    fakes["review"].answers["list_reviews"] = {"items": [REVIEW], "total": 1}
+    fakes["security"].publish_error = UnknownService("security")
+    body = client.get("/api/workbench", headers=login_as("wx")).get_json()
+    assert body["unavailable"] == ["security"] and [i["kind"] for i in body["items"]] == ["PLAN_REVIEW_OPINION"]
 
 
 def test_the_leading_group_sees_the_submitted_plan(client, login_as, fakes):
@@ -241,6 +317,7 @@ def built(service, tmp_path):
 
 @pytest.mark.parametrize("path", ["/login", "/workbench", "/projects", "/projects/p-1", "/projects/p-1/edit",
                                   "/apply", "/adhoc", "/rankings", "/plan-calls", "/annual-plans", "/annual-plans/2027",
+                                  "/estimate-reviews", "/cybersecurity-reviews",
                                   "/dashboard", "/api-docs"])
 def test_every_client_route_opens_the_portal(client, built, path):
     response = client.get(path)

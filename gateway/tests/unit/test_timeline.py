@@ -140,3 +140,42 @@ def test_timeline_of_a_project_the_user_may_not_see_is_404(client, login_as, fak
     assert response.status_code == 404
     assert "秘密项目" not in response.get_data(as_text=True)
     assert response.get_json()["code"] == "NOT-FOUND"
+
+
+@pytest.mark.parametrize("name,zh", [
+    ("EstimateReviewRequested", "提请财政审核投资概算"),
+    ("EstimateReviewed", "财政审核投资概算"),
+    ("CybersecurityReviewRecorded", "网信作出网络安全审查结论"),
+    ("ProposalSubmitted", "报送项目建议书"),
+    ("FSRSubmitted", "报送可行性研究报告"),
+    ("PreliminaryDesignSubmitted", "报送初步设计方案及投资概算"),
+    ("UrgentPackageSubmitted", "报送紧急项目可研、初设及概算（合并）"),
+    ("CombinedPackageSubmitted", "报送项目建议书、可研、初设及概算（合并编报）"),
+    ("DepthConfirmed", "发改确认材料深度"),
+    ("ApprovalReturned", "发改退回送审材料"),
+    ("ApprovalRefused", "发改不予批复"),
+    ("ProposalApproved", "项目建议书获批复"),
+    ("FSRApproved", "可行性研究报告获批复"),
+    ("PreliminaryDesignApproved", "初步设计方案及投资概算获批复"),
+    ("ProjectCodeRecorded", "登记项目代码"),
+    ("ResourceCatalogSubmitted", "报送信息资源目录"),
+    ("TechnicalReviewOpened", "政务办开启审批前技术审核"),
+    ("TechnicalReviewConcluded", "政务办形成技术审核结论"),
+    ("FrameworkDetermined", "跨部门项目建设框架确定"),
+])
+def test_chapter_3_event_names_in_chinese(name, zh):
+    assert timeline.name_zh(name) == zh
+
+
+def test_chapter_3_summaries_name_the_stage_version_and_amounts():
+    assert timeline.summary_zh("EstimateReviewRequested", "SYSTEM", {
+        "stage": "PD", "version_no": 2, "requested_fen": 100_000_000}) == \
+        "初步设计方案（第2版）投资概算 1,000,000.00 元，达到100万元，提请财政审核"
+    assert timeline.summary_zh("EstimateReviewed", "CZ", {
+        "stage": "URGENT_PACKAGE", "version_no": 1, "requested_fen": 120_000_000, "reviewed_fen": 110_000_001}) == \
+        "财政 审核紧急项目合并材料（第1版）投资概算：审核金额 1,100,000.01 元（送审 1,200,000.00 元）"
+    assert timeline.summary_zh("CybersecurityReviewRecorded", "WX", {
+        "stage": "FSR", "version_no": 3, "conclusion": "PASS_WITH_CONDITIONS"}) == \
+        "网信 对可行性研究报告（第3版）作出网络安全审查结论：有条件通过"
+    assert timeline.summary_zh("TechnicalReviewConcluded", "ZWB", {"stage": "PD", "version_no": 1, "outcome": "FAIL"}) \
+        == "政务办 对初步设计方案（第1版）作出技术审核结论：不通过"
