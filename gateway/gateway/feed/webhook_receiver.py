@@ -56,6 +56,8 @@ class Receiver:
 
 def make_server(receiver: Receiver, host: str, port: int) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"   # keeps the gateway's connection open between deliveries
+
         def do_POST(self):  # noqa: N802 (http.server's naming)
             length = int(self.headers.get("Content-Length") or 0)
             if length > MAX_BODY_BYTES:
