@@ -562,3 +562,10 @@ def deliver(tx_factory, config: DeliveryConfig, now: datetime | None = None, *,
     replica.forget_all_but(set(active))
     replica.start(tx_factory, config, busy, clock)
     return replica.wait(config.round_seconds)
+
+
+def settle(holder: str = lease.HOLDER, seconds: float | None = None) -> dict[str, int]:
+    """Wait (at most ``seconds``) for this replica's turns in progress to end; the counts of the turns that ended
+    and were not yet reported."""
+    replica = _replicas.get(holder)
+    return replica.wait(seconds) if replica else {"delivered": 0, "failed": 0}
