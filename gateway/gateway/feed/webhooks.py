@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import secrets
 import time
 import uuid
@@ -129,12 +130,14 @@ class DeliveryQuerySchema(StrictSchema):
 # ------------------------------------------------------------------ views
 
 
-def subscriber_view(sub: WebhookSubscriber) -> dict:
+def subscriber_view(sub: WebhookSubscriber, held: lease.FeedLease | None = None) -> dict:
     return {"id": sub.id, "name": sub.name, "url": sub.url, "event_types": json.loads(sub.event_types),
             "unit_ids": json.loads(sub.unit_ids), "plan_years": json.loads(sub.plan_years), "active": sub.active,
             "feed_position": sub.feed_position,
             "previous_secret_valid_until": (_utc(sub.previous_secret_until).isoformat()
                                             if sub.previous_secret_until else None),
+            "lease_holder": held.holder if held else None,
+            "lease_expires_at": _utc(held.expires_at).isoformat() if held else None,
             "created_at": _utc(sub.created_at).isoformat(), "updated_at": _utc(sub.updated_at).isoformat()}
 
 
@@ -266,9 +269,10 @@ def resend(tx_factory, user, delivery_id: int, key: str) -> dict:
 def list_subscribers(tx_factory, user) -> dict:
     _require_zwb(tx_factory, user, "list_webhook_subscribers", "查看外部订阅方")
     with tx_factory.read() as session:
-        subs = session.scalars(select(WebhookSubscriber).order_by(WebhookSubscriber.created_at,
-                                                                   WebhookSubscriber.id))
-        return {"items": [subscriber_view(s) for s in subs]}
+        subs = list(session.scalars(select(WebhookSubscriber).order_by(WebhookSubscriber.created_at,
+                                                                        WebhookSubscriber.id)))
+        leases = lease.current(session, [lease_name(s.id) for s in subs])
+        return {"items": [subscriber_view(s, leases.get(lease_name(s.id))) for s in subs]}
 
 
 def list_deliveries(tx_factory, user, query: dict) -> dict:
@@ -340,7 +344,16 @@ class Sender:
 
     def __init__(self, url: str):
         self.url = url
-        self.session = requests.Session()
+        self.session = self._new_session()
+
+    def _new_session(self) -> requests.Session:
+        # The environment's proxy and CA settings, read once: requests would otherwise read them on every call,
+        # which costs more than the rest of a delivery. No .netrc credentials go to a subscriber.
+        session = requests.Session()
+        session.trust_env = False
+        session.proxies = requests.utils.get_environ_proxies(self.url)
+        session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        return session
 
     def close(self) -> None:
         self.session.close()
@@ -371,7 +384,7 @@ class Sender:
 
     def _reset(self) -> None:
         self.session.close()
-        self.session = requests.Session()
+        self.session = self._new_session()
 
 
 def _attempt(sender: Sender, keys: list[str], entry: FeedEntry, timeout: float) -> tuple[int | None, str | None]:
@@ -387,8 +400,10 @@ def _attempt(sender: Sender, keys: list[str], entry: FeedEntry, timeout: float) 
 def _record(session, outcomes: list[tuple[int, int | None, str | None]], now: datetime,
             config: DeliveryConfig) -> None:
     """A batch's attempts: delivered, retried after back-off, or parked."""
+    rows = {d.id: d for d in session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.id.in_([delivery_id for delivery_id, _, _ in outcomes])))}
     for delivery_id, status, error in outcomes:
-        d = session.get(WebhookDelivery, delivery_id)
+        d = rows[delivery_id]
         d.attempts += 1
         d.last_status = status
         if error is None:
