@@ -2,11 +2,13 @@
 
   producer   writes N external events into the gateway's feed log through ``gateway.feed.log.record``, each
              stamped (its CloudEvent ``time``) when it is recorded; ``run`` on stdin starts it.
-  webhooks   the gateway's webhook timer without its one-second sleep: ``webhooks.deliver`` (which enqueues
-             first) in a loop, eventlet-patched as in ``nameko run``; ``register`` adds subscribers through
+  webhooks   the gateway's webhook timer without its one-second sleep: ``webhooks.deliver`` rounds (each
+             subscriber's turn enqueues first; turns run concurrently in green threads) in a loop, eventlet-patched
+             as in ``nameko run``, with the default ``DeliveryConfig``; ``register`` adds subscribers through
              ``webhooks.register`` as 政务办, ``run`` delivers until every delivery is done or the deadline.
-  receivers  one ThreadingHTTPServer per subscriber on its own port, each checking signatures and timestamps as
-             ``gateway.feed.webhook_receiver`` does; lags (receive time − the event's ``time``) go to a file.
+  receivers  one ``gateway.feed.webhook_receiver`` server (HTTP/1.1, kept alive) per subscriber on its own port,
+             each checking signatures and timestamps as the partner's receiver does; lags (receive time − the
+             event's ``time``) go to a file.
   stream     one gRPC subscriber: TLS, a token, ``Subscribe`` from position 0 until it has N events or ``stop``
              arrives on stdin; checks the positions arrive gap-free and in order; lags go to a file.
   pika       the baseline: raw pika publishing of N messages as large as a feed body, a confirm wait per batch
@@ -146,7 +148,8 @@ def webhook_driver(args) -> None:
     provider, tx = transactions(args.database_url)
     config = webhooks.DeliveryConfig()
     zwb = CurrentUser(username="zwb", name="政务办", role="ZWB", unit_id="zwb", unit_name="市政务服务管理办公室")
-    emit("READY", {"batch": config.batch, "enqueue_batch": webhooks.ENQUEUE_BATCH})
+    emit("READY", {"batch": config.batch, "enqueue_batch": webhooks.ENQUEUE_BATCH,
+                   "concurrency": config.concurrency, "round_seconds": config.round_seconds})
     for verb, rest in commands():
         if verb == "register":
             secrets = []

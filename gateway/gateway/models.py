@@ -168,3 +168,6 @@ class WebhookDelivery(Base):
     created_at: Mapped[object] = mapped_column(DateTime(timezone=True))
     delivered_at: Mapped[object | None] = mapped_column(DateTime(timezone=True), nullable=True)
     parked_at: Mapped[object | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+from .feed import lease as _feed_lease  # noqa: E402,F401 - registers feed_leases, defined beside its logic

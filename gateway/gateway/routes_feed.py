@@ -27,6 +27,10 @@ class WebhookSubscriberSchema(StrictSchema):
     feed_position = fields.Integer(metadata={"description": "已检视到的对外事件流位置"})
     previous_secret_valid_until = fields.String(allow_none=True,
                                                 metadata={"description": "更换前的旧密钥仍同时签名至此时刻"})
+    lease_holder = fields.String(allow_none=True, metadata={
+        "description": "正在向其投递的网关实例（主机:进程号:启动标记）；近期无投递时为空"})
+    lease_expires_at = fields.String(allow_none=True,
+                                     metadata={"description": "该实例的投递租约到期时刻；到期后可由其他实例接手"})
     created_at = fields.String()
     updated_at = fields.String()
 
@@ -80,7 +84,8 @@ class FeedRoutes:
 
     @route("GET", "/api/webhooks/subscribers", ApiDoc(
         "Webhook 订阅方列表", TAG, responses={200: WebhookSubscriberListSchema}, errors=(403,),
-        description=ZWB_ONLY + "不显示密钥。"))
+        description=ZWB_ONLY + "不显示密钥；显示每个订阅方当前由哪个网关实例投递"
+                                 "（多实例部署时每个订阅方同一时刻只由一个实例投递）。"))
     def list_webhook_subscribers(self, request):
         return webhooks.list_subscribers(self.tx, self._feed_user(request))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import secrets
 import time
 import uuid
@@ -22,22 +23,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+import eventlet
 import requests
 from marshmallow import ValidationError, fields, validate, validates
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 
 from itpm_common.errors import Refusal, not_found, state_invalid
 from itpm_common.events import event_type
 from itpm_common.schemas import StrictSchema, load_or_refuse
 
 from ..models import FeedEntry, WebhookDelivery, WebhookSubscriber
+from . import lease, redaction, signing
 from . import log as feed_log
-from . import redaction, signing
 
 log = logging.getLogger(__name__)
 
 PENDING, DELIVERED, PARKED = "PENDING", "DELIVERED", "PARKED"
 ENQUEUE_BATCH = 500
+MAX_ANSWER_BYTES = 64 * 1024
 # The outgoing types a subscriber may allow (the names §8.1's external events leave under).
 EXTERNAL_TYPES = sorted({event_type(service, name) for service, name, _ in redaction.EXTERNAL.values()})
 
@@ -50,6 +53,16 @@ class DeliveryConfig:
     timeout_seconds: float = 5.0
     batch: int = 50
     secret_grace_seconds: int = 86400
+    concurrency: int = 16                   # subscribers delivered to at once (green threads)
+    round_seconds: float | None = 1.0       # how long a round waits for its turns; None: until all have ended
+    lease_seconds: float = lease.DEFAULT_TTL_SECONDS
+
+    def __post_init__(self):
+        if self.timeout_seconds >= self.lease_seconds * lease.USABLE_FRACTION:
+            raise ValueError(f"webhook timeout ({self.timeout_seconds} s) must end within two thirds of the "
+                             f"delivery lease ({self.lease_seconds} s)")
+        if self.concurrency < 1:
+            raise ValueError("webhook concurrency must be at least 1")
 
 
 def backoff(failures: int, config: DeliveryConfig) -> timedelta:
@@ -117,12 +130,14 @@ class DeliveryQuerySchema(StrictSchema):
 # ------------------------------------------------------------------ views
 
 
-def subscriber_view(sub: WebhookSubscriber) -> dict:
+def subscriber_view(sub: WebhookSubscriber, held: lease.FeedLease | None = None) -> dict:
     return {"id": sub.id, "name": sub.name, "url": sub.url, "event_types": json.loads(sub.event_types),
             "unit_ids": json.loads(sub.unit_ids), "plan_years": json.loads(sub.plan_years), "active": sub.active,
             "feed_position": sub.feed_position,
             "previous_secret_valid_until": (_utc(sub.previous_secret_until).isoformat()
                                             if sub.previous_secret_until else None),
+            "lease_holder": held.holder if held else None,
+            "lease_expires_at": _utc(held.expires_at).isoformat() if held else None,
             "created_at": _utc(sub.created_at).isoformat(), "updated_at": _utc(sub.updated_at).isoformat()}
 
 
@@ -254,9 +269,10 @@ def resend(tx_factory, user, delivery_id: int, key: str) -> dict:
 def list_subscribers(tx_factory, user) -> dict:
     _require_zwb(tx_factory, user, "list_webhook_subscribers", "查看外部订阅方")
     with tx_factory.read() as session:
-        subs = session.scalars(select(WebhookSubscriber).order_by(WebhookSubscriber.created_at,
-                                                                   WebhookSubscriber.id))
-        return {"items": [subscriber_view(s) for s in subs]}
+        subs = list(session.scalars(select(WebhookSubscriber).order_by(WebhookSubscriber.created_at,
+                                                                        WebhookSubscriber.id)))
+        leases = lease.current(session, [lease_name(s.id) for s in subs])
+        return {"items": [subscriber_view(s, leases.get(lease_name(s.id))) for s in subs]}
 
 
 def list_deliveries(tx_factory, user, query: dict) -> dict:
@@ -281,22 +297,19 @@ def matches(sub: WebhookSubscriber, entry: FeedEntry) -> bool:
             and (not years or entry.plan_year in years))
 
 
-def enqueue(tx_factory, now: datetime, batch: int = ENQUEUE_BATCH) -> int:
-    """Move each active subscriber's cursor over the log, owing it every entry that passes its filters."""
-    now = _utc(now)
+def _enqueue(session, sub: WebhookSubscriber, now: datetime, batch: int = ENQUEUE_BATCH) -> int:
+    """Move the subscriber's cursor over the log, owing it every entry that passes its filters."""
+    entries = feed_log.read_after(session, sub.feed_position, batch)
     created = 0
-    with tx_factory.write() as session:
-        for sub in session.scalars(select(WebhookSubscriber).where(WebhookSubscriber.active.is_(True))):
-            entries = feed_log.read_after(session, sub.feed_position, batch)
-            for entry in entries:
-                if matches(sub, entry):
-                    session.add(WebhookDelivery(
-                        subscriber_id=sub.id, position=entry.position, event_id=entry.event_id,
-                        ordering_key=entry.subject or "", status=PENDING, attempts=0, next_attempt_at=now,
-                        created_at=now))
-                    created += 1
-            if entries:
-                sub.feed_position = entries[-1].position
+    for entry in entries:
+        if matches(sub, entry):
+            session.add(WebhookDelivery(
+                subscriber_id=sub.id, position=entry.position, event_id=entry.event_id,
+                ordering_key=entry.subject or "", status=PENDING, attempts=0, next_attempt_at=now,
+                created_at=now))
+            created += 1
+    if entries:
+        sub.feed_position = entries[-1].position
     return created
 
 
@@ -321,75 +334,253 @@ def _signing_secrets(sub: WebhookSubscriber, now: datetime) -> list[str]:
     return keys
 
 
-def post(url: str, body: bytes, headers: dict, timeout: float) -> tuple[int | None, str | None]:
-    """One attempt: (HTTP status or None, error text or None). Redirects are not followed."""
-    try:
-        with requests.post(url, data=body, headers=headers, timeout=timeout, allow_redirects=False,
-                           stream=True) as response:
-            return response.status_code, None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
-    except requests.RequestException as exc:
-        return None, f"{type(exc).__name__}: {exc}"[:500]
+class _Overdue(BaseException):
+    """An attempt's whole time is up (a receiver trickling its answer defeats requests' per-read timeout); a
+    BaseException like eventlet's own Timeout, so no library's ``except Exception`` swallows it."""
 
 
-def _attempt(sub_url: str, keys: list[str], entry: FeedEntry, timeout: float) -> tuple[int | None, str | None]:
+class Sender:
+    """One subscriber's kept-alive HTTP session; used by one green thread at a time."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.session = self._new_session()
+
+    def _new_session(self) -> requests.Session:
+        # The environment's proxy and CA settings, read once: requests would otherwise read them on every call,
+        # which costs more than the rest of a delivery. No .netrc credentials go to a subscriber.
+        session = requests.Session()
+        session.trust_env = False
+        session.proxies = requests.utils.get_environ_proxies(self.url)
+        session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        return session
+
+    def close(self) -> None:
+        self.session.close()
+
+    def post(self, body: bytes, headers: dict, timeout: float) -> tuple[int | None, str | None]:
+        """One attempt, over within ``timeout`` whatever the receiver does: (HTTP status or None, error text or
+        None). Redirects are not followed. A failed connection is dropped so the next attempt opens a new one."""
+        overdue = eventlet.Timeout(timeout, _Overdue)
+        try:
+            with self.session.post(self.url, data=body, headers=headers, timeout=timeout, allow_redirects=False,
+                                   stream=True) as response:
+                # Read the (small) answer so the connection can be reused; a large one is cut off and closed.
+                read = 0
+                for chunk in response.iter_content(16384):
+                    read += len(chunk)
+                    if read > MAX_ANSWER_BYTES:
+                        break
+                ok = 200 <= response.status_code < 300
+                return response.status_code, None if ok else f"HTTP {response.status_code}"
+        except _Overdue:
+            self._reset()
+            return None, f"Timeout: no complete answer within {timeout:g} s"
+        except requests.RequestException as exc:
+            self._reset()
+            return None, f"{type(exc).__name__}: {exc}"[:500]
+        finally:
+            overdue.cancel()
+
+    def _reset(self) -> None:
+        self.session.close()
+        self.session = self._new_session()
+
+
+def _attempt(sender: Sender, keys: list[str], entry: FeedEntry, timeout: float) -> tuple[int | None, str | None]:
     body = entry.body.encode("utf-8")
     timestamp = int(time.time())
     headers = {"Content-Type": "application/cloudevents+json; charset=utf-8",
                signing.EVENT_ID_HEADER: entry.event_id, signing.POSITION_HEADER: str(entry.position),
                signing.TIMESTAMP_HEADER: str(timestamp),
                signing.SIGNATURE_HEADER: signing.signature_header(keys, timestamp, body)}
-    return post(sub_url, body, headers, timeout)
+    return sender.post(body, headers, timeout)
 
 
-def _record_round(tx_factory, outcomes: list[tuple[int, int | None, str | None]], now: datetime,
-                  config: DeliveryConfig) -> None:
-    """A round's attempts written in one transaction: delivered, retried after back-off, or parked."""
-    with tx_factory.write() as session:
-        for delivery_id, status, error in outcomes:
-            d = session.get(WebhookDelivery, delivery_id)
-            d.attempts += 1
-            d.last_status = status
-            if error is None:
-                d.status, d.delivered_at, d.last_error = DELIVERED, now, None
-                continue
-            d.last_error = error
-            if d.attempts >= config.max_attempts:
-                d.status, d.parked_at = PARKED, now
-                log.warning("webhook delivery %s parked after %s attempts: %s", d.id, d.attempts, error)
-            else:
-                d.next_attempt_at = now + backoff(d.attempts, config)
+def _record(session, outcomes: list[tuple[int, int | None, str | None]], now: datetime,
+            config: DeliveryConfig) -> None:
+    """A batch's attempts: delivered, retried after back-off, or parked."""
+    rows = {d.id: d for d in session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.id.in_([delivery_id for delivery_id, _, _ in outcomes])))}
+    for delivery_id, status, error in outcomes:
+        d = rows[delivery_id]
+        d.attempts += 1
+        d.last_status = status
+        if error is None:
+            d.status, d.delivered_at, d.last_error = DELIVERED, now, None
+            continue
+        d.last_error = error
+        if d.attempts >= config.max_attempts:
+            d.status, d.parked_at = PARKED, now
+            log.warning("webhook delivery %s parked after %s attempts: %s", d.id, d.attempts, error)
+        else:
+            d.next_attempt_at = now + backoff(d.attempts, config)
 
 
-def deliver(tx_factory, config: DeliveryConfig, now: datetime | None = None) -> dict[str, int]:
-    """One tick: enqueue, then post what is due. Per subscriber at most ``config.batch`` attempts, and its first
-    failure ends its turn, so a receiver that hangs costs one timeout per tick and the others still get theirs."""
-    now = _utc(now or datetime.now(UTC))
-    enqueue(tx_factory, now)
+def lease_name(subscriber_id: str) -> str:
+    return f"webhook:{subscriber_id}"
+
+
+def _turn(tx_factory, config: DeliveryConfig, replica: _Replica, subscriber_id: str, clock) -> dict[str, int]:
+    """One subscriber's turn, under its lease: enqueue, then up to ``config.batch`` attempts in feed order of its
+    due heads; its first failure ends the turn. Each batch's outcomes are recorded in one transaction fenced by
+    the lease, so a replica that lost the lease records nothing (the new holder sends again)."""
     counts = {"delivered": 0, "failed": 0}
-    with tx_factory.read() as session:
-        subscribers = [(s.id, s.url, _signing_secrets(s, now)) for s in session.scalars(
-            select(WebhookSubscriber).where(WebhookSubscriber.active.is_(True)).order_by(WebhookSubscriber.id))]
-    for sub_id, url, keys in subscribers:
-        attempts, failed = 0, False
-        while attempts < config.batch and not failed:
-            with tx_factory.read() as session:
-                due = _due_heads(session, sub_id, now, config.batch - attempts)
-                entries = {e.position: e for e in session.scalars(
-                    select(FeedEntry).where(FeedEntry.position.in_([d.position for d in due])))}
-                heads = [(d.id, entries[d.position]) for d in due]
-                session.expunge_all()
-            if not heads:
+    with tx_factory.write() as session:
+        held = lease.take(session, lease_name(subscriber_id), replica.holder, config.lease_seconds)
+        sub = session.get(WebhookSubscriber, subscriber_id) if held else None
+        if sub is None or not sub.active:
+            return counts
+        now = clock()
+        _enqueue(session, sub, now)
+        url, keys = sub.url, _signing_secrets(sub, now)
+    sender = replica.sender(subscriber_id, url)
+    attempts, failed = 0, False
+    while attempts < config.batch and not failed:
+        now = clock()
+        with tx_factory.read() as session:
+            due = _due_heads(session, subscriber_id, now, config.batch - attempts)
+            entries = {e.position: e for e in session.scalars(
+                select(FeedEntry).where(FeedEntry.position.in_([d.position for d in due])))}
+            heads = [(d.id, entries[d.position]) for d in due]
+            session.expunge_all()
+        if not heads:
+            break
+        outcomes = []
+        for delivery_id, entry in heads:
+            # Start only what ends well inside the lease; otherwise renew it, or stop if it was taken over.
+            if not held.allows(config.timeout_seconds) and not lease.renew(tx_factory, held):
+                failed = True
                 break
-            outcomes = []
-            for delivery_id, entry in heads:
-                attempts += 1
-                status, error = _attempt(url, keys, entry, config.timeout_seconds)
-                outcomes.append((delivery_id, status, error))
-                if error is None:
-                    counts["delivered"] += 1
-                else:
-                    counts["failed"] += 1
-                    failed = True
-                    break
-            _record_round(tx_factory, outcomes, now, config)
+            attempts += 1
+            status, error = _attempt(sender, keys, entry, config.timeout_seconds)
+            outcomes.append((delivery_id, status, error))
+            if error is not None:
+                failed = True
+                break
+        if outcomes:
+            with tx_factory.write() as session:
+                lease.fence(session, held)
+                _record(session, outcomes, clock(), config)
+            for _, _, error in outcomes:
+                counts["failed" if error else "delivered"] += 1
     return counts
+
+
+def _with_work(session, now: datetime) -> list[str]:
+    """Active subscribers with a log entry past their cursor or a delivery due; the others sit the round out
+    without touching their leases."""
+    end = session.scalar(select(func.max(FeedEntry.position))) or 0
+    due = (select(WebhookDelivery.id)
+           .where(WebhookDelivery.subscriber_id == WebhookSubscriber.id, WebhookDelivery.status == PENDING,
+                  WebhookDelivery.next_attempt_at <= now).exists())
+    return list(session.scalars(select(WebhookSubscriber.id)
+                                .where(WebhookSubscriber.active.is_(True),
+                                       or_(WebhookSubscriber.feed_position < end, due))
+                                .order_by(WebhookSubscriber.id)))
+
+
+class _Replica:
+    """A gateway process's deliveries in progress (a test may run two, as two replicas would): a bounded pool of
+    green threads, at most one turn per subscriber at a time, and each subscriber's kept-alive session."""
+
+    def __init__(self, holder: str):
+        self.holder = holder
+        self.pool = eventlet.GreenPool(DeliveryConfig.concurrency)
+        self.running: dict[str, object] = {}
+        self.senders: dict[str, Sender] = {}
+        self.ended = {"delivered": 0, "failed": 0}
+        self.offset = 0
+
+    def sender(self, subscriber_id: str, url: str) -> Sender:
+        sender = self.senders.get(subscriber_id)
+        if sender is None or sender.url != url:
+            if sender is not None:
+                sender.close()
+            sender = self.senders[subscriber_id] = Sender(url)
+        return sender
+
+    def forget_all_but(self, subscriber_ids: set[str]) -> None:
+        for sid in [s for s in self.senders if s not in subscriber_ids and s not in self.running]:
+            self.senders.pop(sid).close()
+
+    def start(self, tx_factory, config: DeliveryConfig, subscriber_ids: list[str], clock) -> None:
+        """A turn for each subscriber without one, while the pool has room; whom the pool could not take this
+        round goes first next round."""
+        if self.pool.size != config.concurrency:
+            self.pool.resize(config.concurrency)
+        n = len(subscriber_ids)
+        order = [subscriber_ids[(self.offset + k) % n] for k in range(n)] if n else []
+        started = 0
+        for sid in order:
+            if sid in self.running:
+                continue
+            if not self.pool.free():
+                break
+            self.running[sid] = thread = self.pool.spawn(self._guarded, tx_factory, config, sid, clock)
+            thread.link(self._end, sid)
+            started += 1
+        self.offset = (self.offset + started) % n if n else 0
+
+    def _guarded(self, tx_factory, config, subscriber_id, clock) -> dict[str, int]:
+        try:
+            return _turn(tx_factory, config, self, subscriber_id, clock)
+        except lease.LeaseLost:
+            log.warning("webhook subscriber %s: another gateway replica took over its deliveries; this one's last "
+                        "attempts are not recorded and will be sent again", subscriber_id)
+        except Exception:
+            log.exception("webhook subscriber %s: delivery turn failed", subscriber_id)
+        return {"delivered": 0, "failed": 0}
+
+    def _end(self, thread, subscriber_id: str) -> None:
+        self.running.pop(subscriber_id, None)
+        try:
+            counts = thread.wait()
+        except BaseException:   # killed with the process
+            return
+        for k, v in counts.items():
+            self.ended[k] += v
+
+    def wait(self, seconds: float | None) -> dict[str, int]:
+        """Wait for the turns in progress (at most ``seconds``); the counts of every turn that ended since the
+        previous call."""
+        if seconds is None:
+            self.pool.waitall()
+        else:
+            with eventlet.Timeout(seconds, False):
+                self.pool.waitall()
+        counts, self.ended = self.ended, {"delivered": 0, "failed": 0}
+        return counts
+
+
+_replicas: dict[str, _Replica] = {}
+
+
+def deliver(tx_factory, config: DeliveryConfig, now: datetime | None = None, *,
+            holder: str = lease.HOLDER) -> dict[str, int]:
+    """One round: a turn (see ``_turn``) for every active subscriber this replica may deliver to and is not
+    already delivering to, up to ``config.concurrency`` at once, each in its own green thread.
+
+    The round waits ``config.round_seconds`` at most (None: until every turn has ended). A turn still running then
+    (a receiver that is slow, or stalls until its timeout) goes on by itself and its subscriber sits out the next
+    rounds until it ends, so it never holds the others back. Returned: the attempts of the turns that ended during
+    this call. ``now`` fixes the clock for back-off (tests); otherwise each step reads the wall clock."""
+    fixed = _utc(now) if now is not None else None
+
+    def clock() -> datetime:
+        return fixed or datetime.now(UTC)
+
+    replica = _replicas.get(holder) or _replicas.setdefault(holder, _Replica(holder))
+    with tx_factory.read() as session:
+        active = list(session.scalars(select(WebhookSubscriber.id).where(WebhookSubscriber.active.is_(True))))
+        busy = _with_work(session, clock())
+    replica.forget_all_but(set(active))
+    replica.start(tx_factory, config, busy, clock)
+    return replica.wait(config.round_seconds)
+
+
+def settle(holder: str = lease.HOLDER, seconds: float | None = None) -> dict[str, int]:
+    """Wait (at most ``seconds``) for this replica's turns in progress to end; the counts of the turns that ended
+    and were not yet reported."""
+    replica = _replicas.get(holder)
+    return replica.wait(seconds) if replica else {"delivered": 0, "failed": 0}

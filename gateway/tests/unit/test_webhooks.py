@@ -24,7 +24,9 @@ from itpm_common.events import CloudEvent, event_type
 STARTED = event_type("approval", "ConstructionStarted")
 APPROVED = event_type("approval", "ProjectApproved")
 PLAN = event_type("planning", "AnnualPlanApproved")
-FAST = DeliveryConfig(backoff_base_seconds=1, backoff_cap_seconds=8, max_attempts=3, timeout_seconds=2, batch=20)
+# round_seconds=None: a round waits for every turn, so each call reports all it did.
+FAST = DeliveryConfig(backoff_base_seconds=1, backoff_cap_seconds=8, max_attempts=3, timeout_seconds=2, batch=20,
+                      round_seconds=None)
 
 
 def project_event(name, subject="p-1", unit="police", year=2027, service="approval"):
@@ -278,7 +280,8 @@ def test_failures_back_off_then_park_holding_that_project_only(client, zwb, tx, 
 def test_a_parked_delivery_holds_its_project_while_others_go_on_and_resending_restores_order(
         client, zwb, tx, receiver):
     register(client, zwb, receiver.url)
-    one = DeliveryConfig(backoff_base_seconds=1, backoff_cap_seconds=1, max_attempts=1, timeout_seconds=2)
+    one = DeliveryConfig(backoff_base_seconds=1, backoff_cap_seconds=1, max_attempts=1, timeout_seconds=2,
+                         round_seconds=None)
     p1_a, p2_a, p1_b, p2_b = record(tx, project_event("ConstructionStarted", subject="p-1"),
                                     project_event("ConstructionStarted", subject="p-2"),
                                     project_event("PreliminaryDesignApproved", subject="p-1"),
@@ -324,7 +327,7 @@ def test_a_rotated_secret_signs_alongside_the_old_one_for_the_grace_period(clien
     record(tx, project_event("ConstructionStarted", subject="p-1"), project_event("ConstructionStarted",
                                                                                    subject="p-2"))
     until = datetime.fromisoformat(new["previous_secret_valid_until"])
-    one = DeliveryConfig(batch=1)
+    one = DeliveryConfig(batch=1, round_seconds=None)
     webhooks.deliver(tx, one, now=until - timedelta(seconds=1))
     webhooks.deliver(tx, one, now=until)
 
@@ -363,7 +366,7 @@ def test_a_receiver_that_does_not_answer_costs_one_timeout_and_the_others_still_
         register(client, zwb, f"http://127.0.0.1:{silent.getsockname()[1]}/", key="silent")
         register(client, zwb, receiver.url, key="good")
         record(tx, *[project_event("ConstructionStarted", subject=f"p-{i}") for i in range(3)])
-        config = DeliveryConfig(timeout_seconds=0.2, max_attempts=5, batch=20)
+        config = DeliveryConfig(timeout_seconds=0.2, max_attempts=5, batch=20, round_seconds=None)
         assert webhooks.deliver(tx, config) == {"delivered": 3, "failed": 1}
         assert len(receiver.requests) == 3
         failed = [d for d in deliveries(tx, "PENDING") if d.attempts]
