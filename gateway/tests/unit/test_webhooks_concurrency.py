@@ -171,7 +171,7 @@ def test_a_stalled_receiver_costs_its_subscriber_one_timeout_and_never_holds_the
     positions = record(tx, [f"p-{i}" for i in range(20)])
     # Rounds as the timer runs them: each waits 0.1 s at most; five attempts per subscriber per round. The
     # timeout is generous so that a loaded machine still delivers all 20 well before the stalled attempt ends.
-    config = DeliveryConfig(timeout_seconds=12, batch=5, round_seconds=0.1, max_attempts=3)
+    config = DeliveryConfig(timeout_seconds=12, batch=5, round_seconds=0.1, max_attempts=3, backoff_base_seconds=60)
     total = {"delivered": 0, "failed": 0}
 
     def round_():
