@@ -49,6 +49,9 @@ EVENT_NAMES_ZH = {
     "JointReviewOpened": "启动追加项目联审",
     "JointReviewOpinionRecorded": "出具联审意见",
     "JointReviewConcluded": "形成追加项目联审结论",
+    "TechnicalReviewOpened": "开启立项前技术审核",
+    "TechnicalReviewOpinionRecorded": "出具技术审核意见",
+    "TechnicalReviewConcluded": "作出技术审核结论",
     "PlanItemDrafted": "列入年度计划草案",
     "PlanItemNotIncluded": "未列入年度计划",
     "OverallPlanApproved": "领导小组审定总体规划",
@@ -81,6 +84,8 @@ OUTCOME_ZH = {
     "PASS": "通过",
     "FAIL": "不通过",
 }
+
+TECHNICAL_OUTCOME_ZH = {"PASS": "通过", "PASS_WITH_CONDITIONS": "附条件通过", "FAIL": "不通过"}
 
 SYSTEM_ACTOR_IDS = ("system", "", None)
 
@@ -129,7 +134,7 @@ def summary_zh(name: str, role: str | None, data: dict[str, Any], unit_name: str
         if (data.get("version_no") or 1) > 1:
             text += f"（第{data['version_no']}版）"
         return text
-    if name in ("PlanReviewOpinionRecorded", "JointReviewOpinionRecorded"):
+    if name in ("PlanReviewOpinionRecorded", "JointReviewOpinionRecorded", "TechnicalReviewOpinionRecorded"):
         verdict = VERDICT_ZH.get(data.get("verdict"), data.get("verdict"))
         what = name_zh(name)
         return f"{who} {what}：{verdict}" if verdict else f"{who} {what}"
@@ -137,6 +142,10 @@ def summary_zh(name: str, role: str | None, data: dict[str, Any], unit_name: str
         outcome = OUTCOME_ZH.get(data.get("outcome"), data.get("outcome"))
         what = name_zh(name)
         return f"{who} {what}：{outcome}" if outcome else f"{who} {what}"
+    if name == "TechnicalReviewConcluded":
+        outcome = TECHNICAL_OUTCOME_ZH.get(data.get("outcome"), data.get("outcome"))
+        carried = "（沿用上一版本的结论）" if data.get("carried_over_from") else ""
+        return f"{who} 对第{data.get('version_no')}版作出技术审核结论：{outcome}{carried}"
     if name == "PlanReviewReturned" and data.get("reason"):
         return f"{who} 退回申报修改：{data['reason']}"
     if name in ("PlanItemDrafted", "PlanItemNotIncluded"):

@@ -184,3 +184,17 @@ def test_departments_and_auditors_get_no_technical_review_items(client, login_as
     for user in ("police", "sj"):
         client.get("/api/workbench", headers=login_as(user))
     assert [c for c in fakes["review"].calls if c.method == "list_technical_pending"] == []
+
+
+# ------------------------------------------------------------------ timeline
+
+
+def test_the_timeline_names_the_technical_review_and_its_outcome():
+    from gateway import timeline
+
+    concluded = {"outcome": "PASS_WITH_CONDITIONS", "version_no": 2, "carried_over_from": "r-1"}
+    assert timeline.summary_zh("TechnicalReviewConcluded", "ZWB", concluded) == (
+        "政务办 对第2版作出技术审核结论：附条件通过（沿用上一版本的结论）")
+    assert timeline.summary_zh("TechnicalReviewOpinionRecorded", "WX", {"verdict": "DISAGREE"}) == (
+        "网信 出具技术审核意见：不同意")
+    assert timeline.name_zh("TechnicalReviewOpened") == "开启立项前技术审核"
