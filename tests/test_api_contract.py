@@ -6,13 +6,17 @@ API cannot drift from what the services accept."""
 import pytest
 from marshmallow import Schema, fields, validate
 
+import approval.schemas_framework as framework
 import funds.schemas as funds
+import gateway.routes_framework as gw_framework
 import gateway.routes_funds as gw_funds
 import gateway.routes_security as gw_security
+import gateway.routes_technical_review as gw_technical
 import gateway.schemas as gw
 import gateway.schemas_planning as gwp
 import planning.schemas as planning
 import review.schemas as review
+import review.technical.schemas as technical
 import security.schemas as security
 
 PAIRS = [
@@ -43,6 +47,16 @@ PAIRS = [
     (gw.OpeningQuerySchema, review.OpeningFilterSchema),
     (gw.ProjectQuerySchema, planning.ProjectFilterSchema),
     (gw.DashboardQuerySchema, planning.DashboardFilterSchema),
+    (gw_technical.OpenTechnicalReviewSchema, technical.OpenTechnicalSchema),
+    (gw_technical.TechnicalOpinionSchema, technical.TechnicalOpinionSchema),
+    (gw_technical.TechnicalConclusionSchema, technical.TechnicalConclusionSchema),
+    (gw_technical.CarryOverSchema, technical.CarryOverSchema),
+    (gw_technical.TechnicalWorkQuerySchema, technical.TechnicalFilterSchema),
+    (gw_framework.FrameworkContentSchema, framework.FrameworkContentSchema),
+    (gw_framework.FrameworkEditSchema, framework.FrameworkEditSchema),
+    (gw_framework.FrameworkConfirmSchema, framework.FrameworkConfirmSchema),
+    (gw_framework.FrameworkDetermineSchema, framework.FrameworkDetermineSchema),
+    (gw_framework.FrameworkQuerySchema, framework.FrameworkFilterSchema),
 ]
 
 

@@ -25,11 +25,13 @@ from .feed import webhooks as feed_webhooks
 from .http import ApiDoc, idempotency_key, json_response, read_json, read_query, route
 from .models import infra
 from .routes_feed import FeedRoutes
+from .routes_framework import FrameworkRoutes
 from .routes_funds import FundsRoutes
 from .routes_planning import PlanningRoutes
 from .routes_portal import PortalRoutes
 from .routes_review import ReviewRoutes
 from .routes_security import SecurityRoutes
+from .routes_technical_review import TechnicalReviewRoutes
 from .rpc import ActAs, BoundedRpcProxy, call
 from .settings import SettingsProvider
 from .topology import SUBSCRIBES
@@ -44,7 +46,8 @@ def _openapi_document() -> dict:
     return openapi.build(GatewayService)
 
 
-class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes, SecurityRoutes, PortalRoutes, FeedRoutes):
+class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes, SecurityRoutes, TechnicalReviewRoutes, FrameworkRoutes,
+                     PortalRoutes, FeedRoutes):
     name = "gateway"
 
     tx = Transactions(infra)

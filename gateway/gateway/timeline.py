@@ -182,7 +182,7 @@ def summary_zh(name: str, role: str | None, data: dict[str, Any], unit_name: str
         if (data.get("version_no") or 1) > 1:
             text += f"（第{data['version_no']}版）"
         return text
-    if name in ("PlanReviewOpinionRecorded", "JointReviewOpinionRecorded"):
+    if name in ("PlanReviewOpinionRecorded", "JointReviewOpinionRecorded", "TechnicalReviewOpinionRecorded"):
         verdict = VERDICT_ZH.get(data.get("verdict"), data.get("verdict"))
         what = name_zh(name)
         return f"{who} {what}：{verdict}" if verdict else f"{who} {what}"
@@ -190,6 +190,10 @@ def summary_zh(name: str, role: str | None, data: dict[str, Any], unit_name: str
         outcome = OUTCOME_ZH.get(data.get("outcome"), data.get("outcome"))
         what = name_zh(name)
         return f"{who} {what}：{outcome}" if outcome else f"{who} {what}"
+    if name == "TechnicalReviewConcluded":
+        outcome = REVIEW_OUTCOME_ZH.get(data.get("outcome"), data.get("outcome"))
+        carried = "（沿用上一版本的结论）" if data.get("carried_over_from") else ""
+        return f"{who} 对第{data.get('version_no')}版作出技术审核结论：{outcome}{carried}"
     if name == "PlanReviewReturned" and data.get("reason"):
         return f"{who} 退回申报修改：{data['reason']}"
     if name in ("PlanItemDrafted", "PlanItemNotIncluded"):
@@ -207,11 +211,10 @@ def summary_zh(name: str, role: str | None, data: dict[str, Any], unit_name: str
         if data.get("requested_fen") is not None:
             text += f"（送审 {fen_to_yuan_str(data['requested_fen'])} 元）"
         return text
-    if name in ("CybersecurityReviewRecorded", "TechnicalReviewConcluded"):
-        outcome = data.get("conclusion") if name == "CybersecurityReviewRecorded" else data.get("outcome")
+    if name == "CybersecurityReviewRecorded":
+        outcome = data.get("conclusion")
         outcome_zh = REVIEW_OUTCOME_ZH.get(outcome, outcome)
-        what = "网络安全审查" if name == "CybersecurityReviewRecorded" else "技术审核"
-        text = f"{who} 对{_stage_version(data)}作出{what}结论"
+        text = f"{who} 对{_stage_version(data)}作出网络安全审查结论"
         return f"{text}：{outcome_zh}" if outcome_zh else text
     if name == "PlanItemApproved":
         return f"项目列入{data.get('plan_year', '')}年度建设计划（领导小组审定）"

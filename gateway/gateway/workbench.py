@@ -227,6 +227,80 @@ def _department_drafts(call, user) -> list[WorkItem]:
     return items
 
 
+def _technical_link(item: dict) -> str:
+    return f"/technical-reviews/{item['project_id']}?submission={item['submission_id']}"
+
+
+def _technical_version(item: dict) -> str:
+    return f"{item.get('stage_zh') or item.get('stage')}第 {item.get('version_no')} 版"
+
+
+def _technical_openings(call, user) -> list[WorkItem]:
+    """政务办 opens the technical review of each version approval announced (第十条, R-10-2)."""
+    pending = call("review", "list_technical_pending", {"status": "PENDING"})["items"]
+    items = []
+    for p in pending:
+        source = p.get("carry_over_candidate")
+        items.append(WorkItem(
+            kind="TECHNICAL_REVIEW_OPENING", kind_zh="开启技术审核",
+            title=f"开启“{p['project_name']}”{_technical_version(p)}的技术审核",
+            project_id=p["project_id"], project_name=p["project_name"], unit_name=p.get("unit_name"),
+            since=p.get("submitted_at"), article="第十条", action_zh="开启审核", link=_technical_link(p),
+            detail_zh=(f"可沿用第 {source['version_no']} 版的审核结论（A-09）"
+                       if source and source.get("outcome") != "FAIL" else None)))
+    return items
+
+
+def _technical_conclusions(call, user) -> list[WorkItem]:
+    """政务办 concludes an open technical review; the bureaus' opinions are input, not a precondition."""
+    open_reviews = call("review", "list_technical_pending", {"status": "IN_REVIEW"})["items"]
+    items = []
+    for r in open_reviews:
+        given = r.get("opinions_from") or []
+        items.append(WorkItem(
+            kind="TECHNICAL_REVIEW_CONCLUSION", kind_zh="技术审核结论",
+            title=f"对“{r['project_name']}”{_technical_version(r)}作出技术审核结论",
+            project_id=r["project_id"], project_name=r["project_name"], unit_name=r.get("unit_name"),
+            since=r.get("submitted_at"), article="第十条", action_zh="作出结论", link=_technical_link(r),
+            detail_zh=("已有意见：" + "、".join(BUREAU_ZH.get(b, b) for b in given)) if given else "尚无部门意见"))
+    return items
+
+
+def _technical_opinions(call, user) -> list[WorkItem]:
+    """网信, 发改, 工信 and 财政 each give one opinion on an open technical review (第四条)."""
+    awaiting = call("review", "list_technical_pending", {"awaiting_me": True})["items"]
+    return [WorkItem(
+        kind="TECHNICAL_REVIEW_OPINION", kind_zh="技术审核意见",
+        title=f"就“{r['project_name']}”{_technical_version(r)}出具技术审核意见",
+        project_id=r["project_id"], project_name=r["project_name"], unit_name=r.get("unit_name"),
+        since=r.get("submitted_at"), article="第十条", action_zh="出具意见", link=_technical_link(r))
+        for r in awaiting]
+
+
+def _framework_confirmations(call, user) -> list[WorkItem]:
+    """A participant confirms the framework's current version (第十二条, R-12-4)."""
+    frameworks = call("approval", "list_frameworks", {"scope": "awaiting_me", "page_size": 200})["items"]
+    return [WorkItem(
+        kind="FRAMEWORK_CONFIRMATION", kind_zh="确认框架方案",
+        title=f"确认框架方案“{f['title']}”第 {f['version_no']} 版",
+        project_id=None, project_name=None, unit_name=f.get("lead_unit_name"), since=f.get("updated_at"),
+        article="第十二条", action_zh="确认方案", link=f"/frameworks/{f['framework_id']}",
+        detail_zh=f"牵头部门：{f.get('lead_unit_name')}")
+        for f in frameworks]
+
+
+def _framework_determinations(call, user) -> list[WorkItem]:
+    """The lead determines its draft once every participant confirmed the current version (T90, R-12-4)."""
+    frameworks = call("approval", "list_frameworks", {"scope": "mine", "status": "DRAFTING", "page_size": 200})
+    return [WorkItem(
+        kind="FRAMEWORK_DETERMINATION", kind_zh="确定框架方案",
+        title=f"确定框架方案“{f['title']}”第 {f['version_no']} 版",
+        project_id=f.get("overall_project_id"), project_name=None, unit_name=f.get("lead_unit_name"),
+        since=f.get("updated_at"), article="第十二条", action_zh="确定方案", link=f"/frameworks/{f['framework_id']}",
+        detail_zh="参建部门均已确认当前版本")
+        for f in frameworks["items"] if f.get("lead_unit_id") == user.unit_id and not f.get("pending_unit_ids")]
+
+
 SOURCES: tuple[WorkSource, ...] = (
     WorkSource("APPLICATION_DRAFT", "待提交申报", ("UNIT",), "planning", _department_drafts),
     WorkSource("PLAN_REVIEW_OPENING", "开启计划论证", ("ZWB",), "review", _plan_review_openings),
@@ -239,6 +313,11 @@ SOURCES: tuple[WorkSource, ...] = (
     WorkSource("PLAN_REVIEW_CONCLUSION", "联审结论", ("ZWB",), "review", _plan_review_conclusions),
     WorkSource("ADHOC_REVIEW_CONCLUSION", "追加项目联审结论", ("ZWB",), "review", _adhoc_review_conclusions),
     WorkSource("ANNUAL_PLAN_DECISION", "年度计划审定", ("LG",), "planning", _plans_awaiting_decision),
+    WorkSource("TECHNICAL_REVIEW_OPENING", "开启技术审核", ("ZWB",), "review", _technical_openings),
+    WorkSource("TECHNICAL_REVIEW_OPINION", "技术审核意见", BUREAUS, "review", _technical_opinions),
+    WorkSource("TECHNICAL_REVIEW_CONCLUSION", "技术审核结论", ("ZWB",), "review", _technical_conclusions),
+    WorkSource("FRAMEWORK_CONFIRMATION", "确认框架方案", ("UNIT",), "approval", _framework_confirmations),
+    WorkSource("FRAMEWORK_DETERMINATION", "确定框架方案", ("UNIT",), "approval", _framework_determinations),
 )
 
 

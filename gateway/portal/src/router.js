@@ -18,6 +18,10 @@ const routes = [
   { path: '/estimate-reviews', name: 'estimate-reviews', component: () => import('./views/EstimateReviewsView.vue'), meta: { title: '概算审核' } },
   { path: '/cybersecurity-reviews', name: 'cybersecurity-reviews', component: () => import('./views/CybersecurityReviewsView.vue'), meta: { title: '网络安全审查' } },
   { path: '/dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '统计看板' } },
+  { path: '/technical-reviews', name: 'technical-reviews', component: () => import('./views/TechnicalReviewListView.vue'), meta: { title: '技术审核' } },
+  { path: '/technical-reviews/:projectId', name: 'technical-review', component: () => import('./views/TechnicalReviewView.vue'), meta: { title: '技术审核' } },
+  { path: '/frameworks', name: 'frameworks', component: () => import('./views/FrameworkListView.vue'), meta: { title: '框架方案' } },
+  { path: '/frameworks/:id', name: 'framework', component: () => import('./views/FrameworkView.vue'), meta: { title: '框架方案' } },
   { path: '/api-docs', name: 'api-docs', component: () => import('./views/ApiDocsView.vue'), meta: { public: true, title: '接口文档' } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { public: true, title: '页面不存在' } },
 ]

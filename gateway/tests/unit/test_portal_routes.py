@@ -27,13 +27,20 @@ def project(n: int) -> dict:
 NOTHING = {"items": [], "total": 0}
 
 
+@pytest.fixture(autouse=True)
+def nothing_under_chapter_3(fakes):
+    """No technical review or framework awaits anyone unless a test says so."""
+    fakes["review"].answers["list_technical_pending"] = {"items": [], "total": 0}
+    fakes["approval"].answers["list_frameworks"] = {"items": [], "total": 0, "page": 1, "page_size": 200}
+
+
 def test_a_bureau_sees_the_opinions_awaiting_it(client, login_as, fakes):
     fakes["review"].answers["list_reviews"] = {"items": [REVIEW], "total": 1}
     fakes["security"].answers["list_cybersecurity_reviews"] = NOTHING
     body = client.get("/api/workbench", headers=login_as("wx")).get_json()
 
-    [call] = fakes["review"].calls
-    assert call.method == "list_reviews" and call.args == ({"awaiting_me": True},)
+    [call] = [c for c in fakes["review"].calls if c.method == "list_reviews"]
+    assert call.args == ({"awaiting_me": True},)
     assert call.identity.role == "WX"
     [item] = body["items"]
     assert item["kind"] == "PLAN_REVIEW_OPINION" and item["article"] == "第八条"
@@ -44,7 +51,8 @@ def test_a_bureau_sees_the_opinions_awaiting_it(client, login_as, fakes):
     assert (body["total"], body["overdue"], body["unavailable"]) == (1, 0, [])
     assert body["kinds"] == [{"kind": "CYBERSECURITY_REVIEW", "kind_zh": "网络安全审查"},
                              {"kind": "PLAN_REVIEW_OPINION", "kind_zh": "计划论证意见"},
-                             {"kind": "ADHOC_REVIEW_OPINION", "kind_zh": "追加项目联审意见"}]
+                             {"kind": "ADHOC_REVIEW_OPINION", "kind_zh": "追加项目联审意见"},
+                             {"kind": "TECHNICAL_REVIEW_OPINION", "kind_zh": "技术审核意见"}]
     assert body["today"] == "2026-03-02"
 
 
@@ -78,7 +86,8 @@ def test_zwb_sees_what_to_open_and_what_to_conclude(client, login_as, fakes):
     assert all(i["deadline"] is None for i in items.values())
     # One question per answer, however many kinds it feeds.
     assert sorted(c.method for c in fakes["review"].calls) == ["list_pending_openings", "list_pending_openings",
-                                                                "list_reviews"]
+                                                                "list_reviews", "list_technical_pending",
+                                                                "list_technical_pending"]
 
 
 def test_cz_sees_the_funding_it_must_confirm(client, login_as, fakes):
