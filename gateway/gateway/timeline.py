@@ -92,9 +92,9 @@ EVENT_NAMES_ZH = {
     "FrameworkConfirmationsReset": "建设框架变更，重新确认",
     "FrameworkDetermined": "跨部门项目建设框架确定",
     "FrameworkConflictDetected": "建设框架存在冲突",
-    "TechnicalReviewOpened": "政务办开启审批前技术审核",
+    "TechnicalReviewOpened": "开启立项前技术审核",
     "TechnicalReviewOpinionRecorded": "出具技术审核意见",
-    "TechnicalReviewConcluded": "政务办形成技术审核结论",
+    "TechnicalReviewConcluded": "作出技术审核结论",
     "EstimateReviewRequested": "提请财政审核投资概算",
     "EstimateReviewed": "财政审核投资概算",
     "CybersecurityReviewRecorded": "网信作出网络安全审查结论",
@@ -127,6 +127,9 @@ OUTCOME_ZH = {
     "PASS": "通过",
     "FAIL": "不通过",
 }
+
+# Art 10's technical review speaks of conditions attached to a pass (R-10-2).
+TECHNICAL_OUTCOME_ZH = {"PASS": "通过", "PASS_WITH_CONDITIONS": "附条件通过", "FAIL": "不通过"}
 
 SYSTEM_ACTOR_IDS = ("system", "", None)
 
@@ -191,9 +194,10 @@ def summary_zh(name: str, role: str | None, data: dict[str, Any], unit_name: str
         what = name_zh(name)
         return f"{who} {what}：{outcome}" if outcome else f"{who} {what}"
     if name == "TechnicalReviewConcluded":
-        outcome = REVIEW_OUTCOME_ZH.get(data.get("outcome"), data.get("outcome"))
+        outcome = TECHNICAL_OUTCOME_ZH.get(data.get("outcome"), data.get("outcome"))
         carried = "（沿用上一版本的结论）" if data.get("carried_over_from") else ""
-        return f"{who} 对第{data.get('version_no')}版作出技术审核结论：{outcome}{carried}"
+        target = _stage_version(data) or (f"第{data['version_no']}版" if data.get("version_no") else "")
+        return f"{who} 对{target}作出技术审核结论：{outcome}{carried}"
     if name == "PlanReviewReturned" and data.get("reason"):
         return f"{who} 退回申报修改：{data['reason']}"
     if name in ("PlanItemDrafted", "PlanItemNotIncluded"):

@@ -135,6 +135,8 @@ def nothing_else(fakes):
     fakes["review"].answers.update({"list_reviews": {"items": [], "total": 0},
                                     "list_pending_openings": {"items": [], "total": 0}})
     fakes["funds"].answers["list_funding_requests"] = {"items": [], "total": 0}
+    fakes["funds"].answers["list_estimate_reviews"] = {"items": [], "total": 0, "page": 1, "page_size": 200}
+    fakes["security"].answers["list_cybersecurity_reviews"] = {"items": [], "total": 0, "page": 1, "page_size": 200}
 
 
 def _technical(fakes, answers):

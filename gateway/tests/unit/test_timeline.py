@@ -159,8 +159,8 @@ def test_timeline_of_a_project_the_user_may_not_see_is_404(client, login_as, fak
     ("PreliminaryDesignApproved", "初步设计方案及投资概算获批复"),
     ("ProjectCodeRecorded", "登记项目代码"),
     ("ResourceCatalogSubmitted", "报送信息资源目录"),
-    ("TechnicalReviewOpened", "政务办开启审批前技术审核"),
-    ("TechnicalReviewConcluded", "政务办形成技术审核结论"),
+    ("TechnicalReviewOpened", "开启立项前技术审核"),
+    ("TechnicalReviewConcluded", "作出技术审核结论"),
     ("FrameworkDetermined", "跨部门项目建设框架确定"),
 ])
 def test_chapter_3_event_names_in_chinese(name, zh):
