@@ -15,7 +15,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from . import routes_feed, routes_funds, schemas
+from . import routes_approval, routes_feed, routes_funds, schemas
 from .http import IDEMPOTENCY_HEADER, JSON_MIMETYPE, routes_of
 
 TITLE = "市级信息化项目管理系统 API"
@@ -30,6 +30,7 @@ TAGS = [
     {"name": "论证",
      "description": "计划论证（第八条）与追加项目联审（第九条）：政务办开启、退回，各部门意见，联审结论"},
     *routes_funds.TAGS,
+    *routes_approval.TAGS,
     {"name": "门户", "description": "我的待办与统计看板（汇总各服务的数据）"},
     *routes_feed.TAGS,
     {"name": "系统", "description": "运行状态、接口文档、门户"},
@@ -76,7 +77,8 @@ COMPONENT_SCHEMAS = {
 _PARAM_RE = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>")
 _PARAM_ZH = {"project_id": "项目编号", "digest": "文档摘要（sha256:<64 位十六进制>）", "path": "静态资源路径",
              "section": "门户页面", "rest": "门户页面的下级路径",
-             "subscriber_id": "订阅方编号", "delivery_id": "投递编号"}
+             "subscriber_id": "订阅方编号", "delivery_id": "投递编号",
+             "submission_id": "报送编号", "decision_id": "批复（请示）编号"}
 
 
 def _openapi_path(url: str) -> str:
