@@ -36,6 +36,16 @@ STATE_ZH = {
     "OM_FUNDED": "运维资金已安排",
     "OM_FUNDING_REFUSED": "运维资金不予安排",
     "OM_CLOSED": "运维年度结束",
+    # 发改's approval (第十条): the sub-states of IN_APPROVAL the project shows while it is in approval.
+    "PROPOSAL_SUBMITTED": "项目建议书已报送",
+    "PROPOSAL_APPROVED": "项目建议书已批复",
+    "FSR_SUBMITTED": "可行性研究报告已报送",
+    "FSR_APPROVED": "可行性研究报告已批复",
+    "PD_SUBMITTED": "初步设计方案已报送",
+    "ESTIMATE_UNDER_REVIEW": "投资概算审核中",
+    "URGENT_PACKAGE_SUBMITTED": "紧急项目合并材料已报送",
+    "COMBINED_SUBMITTED": "合并编报材料已报送",
+    "RETURNED": "审批材料已退回",
 }
 
 HOLD_ZH = {

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from itpm_common.events import CloudEvent
+from itpm_common.money import fen_to_yuan_str
 
 from .models import EventLogEntry, User
 
@@ -67,7 +68,62 @@ EVENT_NAMES_ZH = {
     "FundingNotSecured": "财政确认资金未落实",
     "FundingConfirmationInvalidated": "资金确认失效",
     "JointReviewCancelled": "申请已更新，撤销旧版联审",
+    # 发改's approval (第十条至第十五条).
+    "ProposalSubmitted": "报送项目建议书",
+    "FSRSubmitted": "报送可行性研究报告",
+    "PreliminaryDesignSubmitted": "报送初步设计方案及投资概算",
+    "UrgentPackageSubmitted": "报送紧急项目可研、初设及概算（合并）",
+    "CombinedPackageSubmitted": "报送项目建议书、可研、初设及概算（合并编报）",
+    "DepthConfirmed": "发改确认材料深度",
+    "ApprovalReturned": "发改退回送审材料",
+    "ApprovalRefused": "发改不予批复",
+    "ProposalApproved": "项目建议书获批复",
+    "FSRApproved": "可行性研究报告获批复",
+    "PreliminaryDesignApproved": "初步设计方案及投资概算获批复",
+    "GovernmentRequestRecorded": "登记向市政府请示",
+    "ProjectCodeRecorded": "登记项目代码",
+    "ResourceCatalogSubmitted": "报送信息资源目录",
+    "ResourceCatalogVersioned": "更新信息资源目录",
+    "Art11FlagsChanged": "调整第十一条审批事项标记",
+    "CrossLevelLinkageDeclared": "申报跨层级关联项目",
+    "DuplicateCollectionFlagged": "标记重复采集数据",
 }
+
+# 发改's approval: how each of its events reads on the timeline (stage and version, document number, reason).
+APPROVAL_STAGE_ZH = {"PROPOSAL": "项目建议书", "FSR": "可行性研究报告", "PD": "初步设计方案及投资概算",
+                     "URGENT_PACKAGE": "紧急项目合并材料", "COMBINED_PACKAGE": "合并编报材料"}
+APPROVAL_SUBMITTED = ("ProposalSubmitted", "FSRSubmitted", "PreliminaryDesignSubmitted", "UrgentPackageSubmitted",
+                      "CombinedPackageSubmitted")
+APPROVAL_APPROVED = ("ProposalApproved", "FSRApproved", "PreliminaryDesignApproved")
+
+
+def _approval_summary(name: str, who: str, data: dict[str, Any]) -> str | None:
+    stage = APPROVAL_STAGE_ZH.get(data.get("stage"), "")
+    version = f"（第{data['version_no']}版）" if data.get("version_no") else ""
+    if name in APPROVAL_SUBMITTED:
+        return f"{who} 报送{stage}{version}"
+    if name in APPROVAL_APPROVED:
+        text = f"发改批复{stage}{version}"
+        if data.get("doc_no"):
+            text += f"，文号 {data['doc_no']}"
+        if data.get("approved_estimate_fen") is not None:
+            text += f"，核定概算 {fen_to_yuan_str(data['approved_estimate_fen'])} 元"
+        return text
+    if name == "ApprovalReturned":
+        separate = "，要求分阶段报批" if data.get("return_code") == "SEPARATE_STAGES_REQUIRED" else ""
+        return f"发改退回{stage}{version}{separate}：{data.get('reason') or ''}"
+    if name == "ApprovalRefused":
+        return f"发改不予批复{stage}{version}：{data.get('reason') or ''}"
+    if name == "GovernmentRequestRecorded" and data.get("doc_no"):
+        return f"发改就{stage}报市政府请示，文号 {data['doc_no']}"
+    if name == "ProjectCodeRecorded" and data.get("code"):
+        return f"{who} 登记项目代码 {data['code']}"
+    if name in ("ResourceCatalogSubmitted", "ResourceCatalogVersioned") and data.get("version_no"):
+        return f"{who} 报送信息资源目录第{data['version_no']}版（{data.get('entries', 0)} 项资源）"
+    if name == "Art11FlagsChanged":
+        flags = [label for key, label in (("new_civil_works", "新增土建"), ("high_energy", "高耗能")) if data.get(key)]
+        return f"发改认定第十一条情形：{'、'.join(flags) or '无'}（{data.get('reason') or ''}）"
+    return None
 
 VERDICT_ZH = {
     "AGREE": "同意",
@@ -148,6 +204,9 @@ def summary_zh(name: str, role: str | None, data: dict[str, Any], unit_name: str
         return f"排序由第{data.get('previous_rank')}位调整为第{data['rank']}位"
     if name == "PlanItemApproved":
         return f"项目列入{data.get('plan_year', '')}年度建设计划（领导小组审定）"
+    approval = _approval_summary(name, who, data)
+    if approval:
+        return approval
     return f"{who} {name_zh(name)}"
 
 

@@ -24,6 +24,12 @@ def project(n: int) -> dict:
 # ------------------------------------------------------------------ workbench
 
 
+@pytest.fixture(autouse=True)
+def no_approvals(fakes):
+    """发改 and the departments are also asked for their approval items; none unless a test says so."""
+    fakes["approval"].answers["list_approvals"] = {"items": [], "total": 0}
+
+
 def test_a_bureau_sees_the_opinions_awaiting_it(client, login_as, fakes):
     fakes["review"].answers["list_reviews"] = {"items": [REVIEW], "total": 1}
     body = client.get("/api/workbench", headers=login_as("wx")).get_json()
