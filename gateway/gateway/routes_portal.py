@@ -20,7 +20,7 @@ from .rpc import ServiceUnavailable
 # The portal's top-level client routes (gateway/portal/src/router.js). A new
 # screen under a new first path segment adds its name here.
 CLIENT_SECTIONS = ("login", "workbench", "projects", "apply", "adhoc", "rankings", "plan-calls", "annual-plans",
-                   "dashboard", "api-docs")
+                   "approvals", "dashboard", "api-docs")
 _SECTIONS = ",".join(f"'{name}'" for name in CLIENT_SECTIONS)
 
 

@@ -15,6 +15,7 @@ const routes = [
   { path: '/plan-calls', name: 'plan-calls', component: () => import('./views/CallsView.vue'), meta: { title: '申报通知' } },
   { path: '/annual-plans', name: 'annual-plans', component: () => import('./views/AnnualPlanView.vue'), meta: { title: '年度计划' } },
   { path: '/annual-plans/:year', name: 'annual-plan', component: () => import('./views/AnnualPlanView.vue'), meta: { title: '年度计划' } },
+  { path: '/approvals', name: 'approvals', component: () => import('./views/ApprovalsView.vue'), meta: { title: '立项审批' } },
   { path: '/dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '统计看板' } },
   { path: '/api-docs', name: 'api-docs', component: () => import('./views/ApiDocsView.vue'), meta: { public: true, title: '接口文档' } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { public: true, title: '页面不存在' } },

@@ -55,3 +55,23 @@ export function checkFile(file) {
   if (CLASSIFIED_MARK.test(file.name)) return '文件名含密级标志，涉密文件不得上传本系统（第十八条）'
   return null
 }
+
+// 元 typed as text ("1,000,000.01", "999999.99", "12") to integer fen, digit by digit: no floating point
+// touches the amount, so what 财政 types is what the service receives. null when the text is not an amount
+// of 元 with at most two decimals (or is beyond what a JavaScript number holds exactly).
+export function yuanTextToFen(text) {
+  if (text === null || text === undefined) return null
+  const clean = String(text).trim().replace(/[,，\s]/g, '')
+  const m = /^(\d+)(?:\.(\d{0,2}))?$/.exec(clean)
+  if (!m) return null
+  const fen = Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'))
+  return Number.isSafeInteger(fen) && Number.isSafeInteger(Number(m[1]) * 100) ? fen : null
+}
+
+// Integer fen back to the text a money input shows ("1000000.01").
+export function fenToYuanText(fen) {
+  if (fen === null || fen === undefined) return ''
+  const sign = fen < 0 ? '-' : ''
+  const abs = Math.abs(fen)
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
+}
