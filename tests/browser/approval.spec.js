@@ -104,6 +104,7 @@ test.describe.serial('发改 approves a planned project', () => {
     const section = page.locator('[data-test=approval-section]')
     await expect(section.locator('[data-test=track-STANDARD]')).toHaveAttribute('data-state', 'closed')
     await expect(section.locator('[data-test=track-PATH1]')).toContainText('第十五条')
+    await section.scrollIntoViewIfNeeded()
     await h.shot(page, 'approval-code-missing')
 
     await page.locator('[data-test=request-project-code]').click()
@@ -142,6 +143,7 @@ test.describe.serial('发改 approves a planned project', () => {
     await expect(page.locator('[data-test=decision-doc-no]')).toHaveText(/^连发改审批〔\d{4}〕\d+号$/)
     await h.expectState(page, '项目建议书已批复')
     decision = { doc_no: await page.locator('[data-test=decision-doc-no]').innerText(), digest: await page.locator('[data-test=decision-digest]').innerText() }
+    await page.locator('[data-test=approval-decisions]').scrollIntoViewIfNeeded()
     await h.shot(page, 'approval-decided')
 
     const [pdf] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=decision-pdf]').click()])
@@ -185,6 +187,7 @@ test.describe.serial('发改 approves a planned project', () => {
     await expect(page.locator('[data-test=blocker][data-code=E10-TECH-REVIEW-MISSING]')).toContainText('第十条')
     await expect(page.locator('[data-test=blocker][data-code=E14-CYBERSECURITY-REVIEW-MISSING]')).toContainText('第十四条')
     expect(await blockers.count()).toBeGreaterThanOrEqual(2)
+    await page.locator('[data-test=blockers]').scrollIntoViewIfNeeded()
     await h.shot(page, 'approval-blockers')
 
     await field(page, 'approve-sharing-opinion').fill('共享篇章完整')
