@@ -6,6 +6,7 @@ API cannot drift from what the services accept."""
 import pytest
 from marshmallow import Schema, fields, validate
 
+import approval.schemas as approval
 import approval.schemas_framework as framework
 import funds.schemas as funds
 import gateway.routes_framework as gw_framework
@@ -13,6 +14,7 @@ import gateway.routes_funds as gw_funds
 import gateway.routes_security as gw_security
 import gateway.routes_technical_review as gw_technical
 import gateway.schemas as gw
+import gateway.schemas_approval as gwa
 import gateway.schemas_planning as gwp
 import planning.schemas as planning
 import review.schemas as review
@@ -57,6 +59,18 @@ PAIRS = [
     (gw_framework.FrameworkConfirmSchema, framework.FrameworkConfirmSchema),
     (gw_framework.FrameworkDetermineSchema, framework.FrameworkDetermineSchema),
     (gw_framework.FrameworkQuerySchema, framework.FrameworkFilterSchema),
+    # 发改's approval (Chapter 3)
+    (gwa.ProjectCodeSchema, approval.ProjectCodeSchema),
+    (gwa.RequestCodeSchema, approval.RequestCodeSchema),
+    (gwa.ResourceCatalogSchema, approval.ResourceCatalogSchema),
+    (gwa.SubmissionSchema, approval.SubmissionSchema),
+    (gwa.ReasonSchema, approval.ReasonSchema),
+    (gwa.ReturnSchema, approval.ReturnSchema),
+    (gwa.DepthSchema, approval.DepthSchema),
+    (gwa.Art11FlagsSchema, approval.Art11FlagsSchema),
+    (gwa.DecisionSchema, approval.DecisionSchema),
+    (gwa.RequestSchema, approval.RequestSchema),
+    (gwa.ApprovalQuerySchema, approval.ApprovalFilterSchema),
 ]
 
 
@@ -88,3 +102,13 @@ def describe(schema: Schema | type[Schema]) -> dict:
 @pytest.mark.parametrize("documented, accepted", PAIRS, ids=lambda s: s.__name__)
 def test_gateway_documents_exactly_what_the_service_accepts(documented, accepted):
     assert describe(documented) == describe(accepted)
+
+
+def test_the_submission_body_is_the_stage_and_the_submission_approval_accepts():
+    import approval.stages as stages
+
+    body = describe(gwa.StageSubmissionSchema)
+    stage = body.pop("stage")
+    assert body == describe(approval.SubmissionSchema)
+    assert stage[2] is True and stage[3] == tuple(sorted(stages.STAGES))
+    assert set(gwa.STAGE_STATES) == set(stages.STAGE_STATES)

@@ -4,6 +4,10 @@ the same names for the screen."""
 
 CATEGORY_ZH = {"BUILD": "建设类", "OM": "运维类"}
 
+# The document sets of 发改's approval (第十条): what each stage of a submission is called.
+STAGE_ZH = {"PROPOSAL": "项目建议书", "FSR": "可行性研究报告", "PD": "初步设计方案及投资概算",
+            "URGENT_PACKAGE": "紧急项目合并材料", "COMBINED_PACKAGE": "合并编报材料"}
+
 STATE_ZH = {
     "DRAFT": "草稿",
     "PLAN_APPLIED": "已申报",
@@ -36,6 +40,16 @@ STATE_ZH = {
     "OM_FUNDED": "运维资金已安排",
     "OM_FUNDING_REFUSED": "运维资金不予安排",
     "OM_CLOSED": "运维年度结束",
+    # 发改's approval (第十条): the sub-states of IN_APPROVAL the project shows while it is in approval.
+    "PROPOSAL_SUBMITTED": "项目建议书已报送",
+    "PROPOSAL_APPROVED": "项目建议书已批复",
+    "FSR_SUBMITTED": "可行性研究报告已报送",
+    "FSR_APPROVED": "可行性研究报告已批复",
+    "PD_SUBMITTED": "初步设计方案已报送",
+    "ESTIMATE_UNDER_REVIEW": "投资概算审核中",
+    "URGENT_PACKAGE_SUBMITTED": "紧急项目合并材料已报送",
+    "COMBINED_SUBMITTED": "合并编报材料已报送",
+    "RETURNED": "审批材料已退回",
 }
 
 HOLD_ZH = {

@@ -15,7 +15,15 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from . import routes_feed, routes_framework, routes_funds, routes_security, routes_technical_review, schemas
+from . import (
+    routes_approval,
+    routes_feed,
+    routes_framework,
+    routes_funds,
+    routes_security,
+    routes_technical_review,
+    schemas,
+)
 from .http import IDEMPOTENCY_HEADER, JSON_MIMETYPE, routes_of
 
 TITLE = "市级信息化项目管理系统 API"
@@ -33,6 +41,7 @@ TAGS = [
     *routes_security.TAGS,
     *routes_technical_review.TAGS,
     *routes_framework.TAGS,
+    *routes_approval.TAGS,
     {"name": "门户", "description": "我的待办与统计看板（汇总各服务的数据）"},
     *routes_feed.TAGS,
     {"name": "系统", "description": "运行状态、接口文档、门户"},
@@ -80,8 +89,8 @@ _PARAM_RE = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>")
 _PARAM_ZH = {"project_id": "项目编号", "digest": "文档摘要（sha256:<64 位十六进制>）", "path": "静态资源路径",
              "section": "门户页面", "rest": "门户页面的下级路径",
              "subscriber_id": "订阅方编号", "delivery_id": "投递编号",
-             "framework_id": "框架方案编号"}
-
+             "framework_id": "框架方案编号",
+             "submission_id": "报送编号", "decision_id": "批复（请示）编号"}
 
 def _openapi_path(url: str) -> str:
     return _PARAM_RE.sub(r"{\1}", url)

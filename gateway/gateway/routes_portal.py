@@ -20,8 +20,8 @@ from .rpc import ServiceUnavailable
 # The portal's top-level client routes (gateway/portal/src/router.js). A new
 # screen under a new first path segment adds its name here.
 CLIENT_SECTIONS = ("login", "workbench", "projects", "apply", "adhoc", "rankings", "plan-calls", "annual-plans",
-                   "estimate-reviews", "cybersecurity-reviews", "dashboard", "api-docs", "technical-reviews",
-                   "frameworks")
+                   "estimate-reviews", "cybersecurity-reviews", "approvals", "dashboard", "api-docs",
+                   "technical-reviews", "frameworks")
 _SECTIONS = ",".join(f"'{name}'" for name in CLIENT_SECTIONS)
 
 

@@ -24,6 +24,7 @@ from .feed import log as feed_log
 from .feed import webhooks as feed_webhooks
 from .http import ApiDoc, idempotency_key, json_response, read_json, read_query, route
 from .models import infra
+from .routes_approval import ApprovalRoutes
 from .routes_feed import FeedRoutes
 from .routes_framework import FrameworkRoutes
 from .routes_funds import FundsRoutes
@@ -47,7 +48,7 @@ def _openapi_document() -> dict:
 
 
 class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes, SecurityRoutes, TechnicalReviewRoutes, FrameworkRoutes,
-                     PortalRoutes, FeedRoutes):
+                     ApprovalRoutes, PortalRoutes, FeedRoutes):
     name = "gateway"
 
     tx = Transactions(infra)

@@ -16,6 +16,7 @@ from sqlalchemy import insert, select
 from itpm_common.events import CloudEvent
 from itpm_common.money import fen_to_yuan_str
 
+from .labels import STAGE_ZH
 from .models import EventLogEntry, User
 
 # rules.md §1.
@@ -100,20 +101,46 @@ EVENT_NAMES_ZH = {
     "CybersecurityReviewRecorded": "网信作出网络安全审查结论",
 }
 
-STAGE_ZH = {
-    "PROPOSAL": "项目建议书",
-    "FSR": "可行性研究报告",
-    "PD": "初步设计方案",
-    "URGENT_PACKAGE": "紧急项目合并材料",
-    "COMBINED_PACKAGE": "合并编报材料",
-}
-
 # 政务办's technical review and 网信's cybersecurity review share these outcomes.
 REVIEW_OUTCOME_ZH = {
     "PASS": "通过",
     "PASS_WITH_CONDITIONS": "有条件通过",
     "FAIL": "不通过",
 }
+
+# 发改's approval: how each of its events reads on the timeline (stage and version, document number, reason).
+APPROVAL_SUBMITTED = ("ProposalSubmitted", "FSRSubmitted", "PreliminaryDesignSubmitted", "UrgentPackageSubmitted",
+                      "CombinedPackageSubmitted")
+APPROVAL_APPROVED = ("ProposalApproved", "FSRApproved", "PreliminaryDesignApproved")
+
+
+def _approval_summary(name: str, who: str, data: dict[str, Any]) -> str | None:
+    stage = STAGE_ZH.get(data.get("stage"), "")
+    version = f"（第{data['version_no']}版）" if data.get("version_no") else ""
+    if name in APPROVAL_SUBMITTED:
+        return f"{who} 报送{stage}{version}"
+    if name in APPROVAL_APPROVED:
+        text = f"发改批复{stage}{version}"
+        if data.get("doc_no"):
+            text += f"，文号 {data['doc_no']}"
+        if data.get("approved_estimate_fen") is not None:
+            text += f"，核定概算 {fen_to_yuan_str(data['approved_estimate_fen'])} 元"
+        return text
+    if name == "ApprovalReturned":
+        separate = "，要求分阶段报批" if data.get("return_code") == "SEPARATE_STAGES_REQUIRED" else ""
+        return f"发改退回{stage}{version}{separate}：{data.get('reason') or ''}"
+    if name == "ApprovalRefused":
+        return f"发改不予批复{stage}{version}：{data.get('reason') or ''}"
+    if name == "GovernmentRequestRecorded" and data.get("doc_no"):
+        return f"发改就{stage}报市政府请示，文号 {data['doc_no']}"
+    if name == "ProjectCodeRecorded" and data.get("code"):
+        return f"{who} 登记项目代码 {data['code']}"
+    if name in ("ResourceCatalogSubmitted", "ResourceCatalogVersioned") and data.get("version_no"):
+        return f"{who} 报送信息资源目录第{data['version_no']}版（{data.get('entries', 0)} 项资源）"
+    if name == "Art11FlagsChanged":
+        flags = [label for key, label in (("new_civil_works", "新增土建"), ("high_energy", "高耗能")) if data.get(key)]
+        return f"发改认定第十一条情形：{'、'.join(flags) or '无'}（{data.get('reason') or ''}）"
+    return None
 
 VERDICT_ZH = {
     "AGREE": "同意",
@@ -222,6 +249,9 @@ def summary_zh(name: str, role: str | None, data: dict[str, Any], unit_name: str
         return f"{text}：{outcome_zh}" if outcome_zh else text
     if name == "PlanItemApproved":
         return f"项目列入{data.get('plan_year', '')}年度建设计划（领导小组审定）"
+    approval = _approval_summary(name, who, data)
+    if approval:
+        return approval
     return f"{who} {name_zh(name)}"
 
 

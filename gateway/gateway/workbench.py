@@ -21,6 +21,7 @@ from datetime import date
 
 from itpm_common.money import fen_to_yuan_str
 
+from .labels import STAGE_ZH
 from .rpc import ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -151,8 +152,6 @@ def _funding_confirmations(call, user) -> list[WorkItem]:
         for r in requests]
 
 
-STAGE_ZH = {"FSR": "可行性研究报告", "PD": "初步设计方案", "URGENT_PACKAGE": "紧急项目合并材料（第十条（二））",
-            "COMBINED_PACKAGE": "合并编报材料（第十条（三））"}
 PAGE_SIZE = 200
 
 
@@ -300,6 +299,90 @@ def _framework_determinations(call, user) -> list[WorkItem]:
         detail_zh="参建部门均已确认当前版本")
         for f in frameworks["items"] if f.get("lead_unit_id") == user.unit_id and not f.get("pending_unit_ids")]
 
+# 发改's approval (第十条): FG decides the submissions waiting for it; the department resubmits what was
+# returned, submits the next stage after an approval and acknowledges a review's conditions. The regulation
+# sets no deadline for any of these.
+APPROVAL_NEXT_STAGE = {"PROPOSAL_APPROVED": "FSR", "FSR_APPROVED": "PD"}
+APPROVAL_AWAITING_FG = ("PROPOSAL_SUBMITTED", "FSR_SUBMITTED", "PD_SUBMITTED", "ESTIMATE_UNDER_REVIEW",
+                        "URGENT_PACKAGE_SUBMITTED", "COMBINED_SUBMITTED")
+
+
+def _approval_cases(call, awaiting_me: bool) -> list[dict]:
+    return call("approval", "list_approvals", {"awaiting_me": awaiting_me, "page_size": 200})["items"]
+
+
+def _submission_zh(sub: dict | None) -> str:
+    if not sub:
+        return ""
+    return f"{STAGE_ZH.get(sub['stage'], sub['stage'])}（第 {sub['version_no']} 版）"
+
+
+def _approval_decisions(call, user) -> list[WorkItem]:
+    """FG decides each submission waiting for it (T21, T24, T28, T31–T33)."""
+    items = []
+    for c in _approval_cases(call, True):
+        sub = c.get("current_submission")
+        items.append(WorkItem(
+            kind="APPROVAL_DECISION", kind_zh="立项审批", title=f"审批“{c['name']}”的{_submission_zh(sub)}",
+            project_id=c["project_id"], project_name=c["name"], unit_name=c.get("unit_name"),
+            since=(sub or {}).get("submitted_at") or c.get("updated_at"), article="第十条", action_zh="审批",
+            link=f"/projects/{c['project_id']}?action=approval-decision",
+            detail_zh="财政审核概算中" if c["stage_state"] == "ESTIMATE_UNDER_REVIEW" else None))
+    return items
+
+
+def _approval_department_items(call, user) -> list[WorkItem]:
+    """The department's returned submissions (T32) and the next stage due after an approval (T22, T25)."""
+    items = []
+    for c in _approval_cases(call, True):
+        sub = c.get("current_submission") or {}
+        link = f"/projects/{c['project_id']}?action=approval-submission"
+        if c["stage_state"] == "RETURNED":
+            separate = sub.get("return_code") == "SEPARATE_STAGES_REQUIRED"
+            items.append(WorkItem(
+                kind="APPROVAL_RESUBMISSION", kind_zh="修改后重新报送",
+                title=f"修改后重新报送“{c['name']}”的{_submission_zh(sub) if not separate else '审批材料（分阶段）'}",
+                project_id=c["project_id"], project_name=c["name"], unit_name=c.get("unit_name"),
+                since=sub.get("decided_at") or c.get("updated_at"), article="第十条", action_zh="重新报送",
+                link=link, detail_zh=f"发改退回理由：{sub.get('decision_reason') or ''}"))
+        elif c["stage_state"] in APPROVAL_NEXT_STAGE:
+            stage = APPROVAL_NEXT_STAGE[c["stage_state"]]
+            items.append(WorkItem(
+                kind="APPROVAL_NEXT_STAGE", kind_zh="报送下一阶段",
+                title=f"报送“{c['name']}”的{STAGE_ZH[stage]}",
+                project_id=c["project_id"], project_name=c["name"], unit_name=c.get("unit_name"),
+                since=sub.get("decided_at") or c.get("updated_at"), article="第十条", action_zh="报送",
+                link=link, detail_zh=f"{_submission_zh(sub)}已批复"))
+    return items
+
+
+def _approval_resubmissions(call, user) -> list[WorkItem]:
+    return [i for i in _approval_department_items(call, user) if i.kind == "APPROVAL_RESUBMISSION"]
+
+
+def _approval_next_stages(call, user) -> list[WorkItem]:
+    return [i for i in _approval_department_items(call, user) if i.kind == "APPROVAL_NEXT_STAGE"]
+
+
+def _conditions_to_acknowledge(call, user) -> list[WorkItem]:
+    """R-10-2: a PASS_WITH_CONDITIONS review of the current submission counts once the department acknowledged."""
+    items = []
+    for c in _approval_cases(call, False):
+        if c["stage_state"] not in APPROVAL_AWAITING_FG:
+            continue
+        approval = call("approval", "get_approval", c["project_id"])
+        for r in approval.get("technical_reviews") or []:
+            if r.get("submission_id") != c.get("current_submission_id") or r.get("outcome") != "PASS_WITH_CONDITIONS" \
+                    or r.get("conditions_acknowledged_at"):
+                continue
+            items.append(WorkItem(
+                kind="CONDITIONS_ACKNOWLEDGEMENT", kind_zh="确认审核所附条件",
+                title=f"确认“{c['name']}”技术审核所附条件", project_id=c["project_id"], project_name=c["name"],
+                unit_name=c.get("unit_name"), since=c.get("updated_at"), article="第十条", action_zh="确认条件",
+                link=f"/projects/{c['project_id']}?action=conditions-acknowledgement",
+                detail_zh=f"条件：{r.get('conditions') or ''}"))
+    return items
+
 
 SOURCES: tuple[WorkSource, ...] = (
     WorkSource("APPLICATION_DRAFT", "待提交申报", ("UNIT",), "planning", _department_drafts),
@@ -318,6 +401,11 @@ SOURCES: tuple[WorkSource, ...] = (
     WorkSource("TECHNICAL_REVIEW_CONCLUSION", "技术审核结论", ("ZWB",), "review", _technical_conclusions),
     WorkSource("FRAMEWORK_CONFIRMATION", "确认框架方案", ("UNIT",), "approval", _framework_confirmations),
     WorkSource("FRAMEWORK_DETERMINATION", "确定框架方案", ("UNIT",), "approval", _framework_determinations),
+
+    WorkSource("APPROVAL_DECISION", "立项审批", ("FG",), "approval", _approval_decisions),
+    WorkSource("APPROVAL_RESUBMISSION", "修改后重新报送", ("UNIT",), "approval", _approval_resubmissions),
+    WorkSource("APPROVAL_NEXT_STAGE", "报送下一阶段", ("UNIT",), "approval", _approval_next_stages),
+    WorkSource("CONDITIONS_ACKNOWLEDGEMENT", "确认审核所附条件", ("UNIT",), "approval", _conditions_to_acknowledge),
 )
 
 

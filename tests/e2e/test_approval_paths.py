@@ -378,9 +378,9 @@ def test_a_cross_department_project_enters_only_once_its_framework_is_determined
     assert (early.status_code, early.json()["code"]) == (422, "E12-FRAMEWORK-NOT-DETERMINED")
 
     # Corrected: edu's part is 政务服务办理. The edit resets nothing yet confirmed; edu confirms version 2.
-    edited = police.post(f"/api/frameworks/{fw['framework_id']}",
+    edited = police.post(f"/api/frameworks/{fw['framework_id']}/versions",
                          json={**framework_body(lead, sub, "APP.SERVICE"), "version_no": 1})
-    assert edited.status_code == 200, edited.text
+    assert edited.status_code == 201, edited.text
     unconfirmed = police.post(f"/api/frameworks/{fw['framework_id']}/determination", json={"version_no": 2})
     assert (unconfirmed.status_code, unconfirmed.json()["code"]) == (422, "E12-FRAMEWORK-NOT-CONFIRMED")
     confirmed = edu.post(f"/api/frameworks/{fw['framework_id']}/confirmation",

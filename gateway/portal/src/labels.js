@@ -83,3 +83,33 @@ export const SECURITY_PARTS = [
   { key: 'investment', label: '网络安全投资概算', article: '第十四条' },
   { key: 'crypto_content', label: '密码应用内容', article: '第十八条' },
 ]
+// 发改's approval (第十条至第十五条): its sub-states (shown as the project's state while in approval), stages,
+// tracks and the codes of its forms.
+Object.assign(STATE, {
+  PROPOSAL_SUBMITTED: '项目建议书已报送', PROPOSAL_APPROVED: '项目建议书已批复', FSR_SUBMITTED: '可行性研究报告已报送',
+  FSR_APPROVED: '可行性研究报告已批复', PD_SUBMITTED: '初步设计方案已报送', ESTIMATE_UNDER_REVIEW: '投资概算审核中',
+  URGENT_PACKAGE_SUBMITTED: '紧急项目合并材料已报送', COMBINED_SUBMITTED: '合并编报材料已报送', RETURNED: '审批材料已退回',
+})
+export const APPROVAL_STAGE = {
+  PROPOSAL: '项目建议书', FSR: '可行性研究报告', PD: '初步设计方案及投资概算', URGENT_PACKAGE: '紧急项目合并材料（可研、初设及概算）',
+  COMBINED_PACKAGE: '合并编报材料（建议书、可研、初设及概算）',
+}
+export const APPROVAL_TRACK = {
+  STANDARD: '标准程序（先报项目建议书）', PATH1: '直接编报可行性研究报告（第十条第（一）项）',
+  URGENT: '紧急项目合并编报（第十条第（二）项）', COMBINED: '合并编报和审批（第十条第（三）项）',
+}
+export const SUBMISSION_STATUS = { SUBMITTED: '待审批', APPROVED: '已批复', RETURNED: '已退回', REFUSED: '不予批复' }
+export const DECISION_KIND = { APPROVAL: '批复', REQUEST: '请示' }
+export const REVIEW_CONCLUSION = { PASS: '通过', PASS_WITH_CONDITIONS: '有条件通过', FAIL: '不通过' }
+export const ESTIMATE_REVIEW_STATUS = { REQUESTED: '待财政审核', REVIEWED: '财政已审核' }
+export const SHARE_TYPE = { UNCONDITIONAL: '无条件共享', CONDITIONAL: '有条件共享', NONE: '不予共享' }
+export const CONSUMER_SCOPE = { ALL_GOVERNMENT_DEPARTMENTS: '全部政务部门', NAMED_DEPARTMENTS: '指定部门' }
+export const OPEN_SCOPE = { NOT_OPEN: '不向社会开放', PUBLIC: '向社会开放', PUBLIC_WITH_CONDITIONS: '有条件向社会开放', NAMED_ORGANISATIONS: '仅向特定组织开放' }
+export const INFRA_ITEMS = { egov_network: '电子政务网络', gov_cloud: '政务云服务', bigdata_center: '大数据中心数据资源', lyg_app: '“我的连云港”APP' }
+export const INFRA_STATUS = { USED: '使用', NOT_APPLICABLE: '不涉及', NOT_USED: '未使用（须说明理由）' }
+export const PREAPPROVAL_ITEMS = { energy_assessment: '节能评估', site_selection: '规划选址', land_pre_review: '用地预审', environmental_impact: '环境影响评价' }
+export const PREAPPROVAL_STATUS = { OBTAINED: '已取得批复', NOT_APPLICABLE_BY_LAW: '依法无需办理' }
+export const URGENT_BASIS = { REQUIREMENT_DOCUMENT: '上级明确要求的文件', NATIONAL_STRATEGY: '国家重大战略', NATIONAL_SECURITY: '国家安全', OTHER_SPECIAL_REASON: '其他特殊原因' }
+export const ISSUERS = ['党中央', '国务院', '省委', '省政府', '市委', '市政府']
+export const LEVEL = { NATIONAL: '国家', PROVINCIAL: '省', COUNTY: '县（区）', MUNICIPAL: '市' }
+export const SECURITY_CHAPTER_PARTS = { needs_analysis: '网络安全需求分析', tasks_and_content: '建设任务及内容', protection_design: '保障体系设计' }

@@ -17,6 +17,8 @@ const routes = [
   { path: '/annual-plans/:year', name: 'annual-plan', component: () => import('./views/AnnualPlanView.vue'), meta: { title: '年度计划' } },
   { path: '/estimate-reviews', name: 'estimate-reviews', component: () => import('./views/EstimateReviewsView.vue'), meta: { title: '概算审核' } },
   { path: '/cybersecurity-reviews', name: 'cybersecurity-reviews', component: () => import('./views/CybersecurityReviewsView.vue'), meta: { title: '网络安全审查' } },
+
+  { path: '/approvals', name: 'approvals', component: () => import('./views/ApprovalsView.vue'), meta: { title: '立项审批' } },
   { path: '/dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '统计看板' } },
   { path: '/technical-reviews', name: 'technical-reviews', component: () => import('./views/TechnicalReviewListView.vue'), meta: { title: '技术审核' } },
   { path: '/technical-reviews/:projectId', name: 'technical-review', component: () => import('./views/TechnicalReviewView.vue'), meta: { title: '技术审核' } },

@@ -34,6 +34,12 @@ def nothing_under_chapter_3(fakes):
     fakes["approval"].answers["list_frameworks"] = {"items": [], "total": 0, "page": 1, "page_size": 200}
 
 
+@pytest.fixture(autouse=True)
+def no_approvals(fakes):
+    """发改 and the departments are also asked for their approval items; none unless a test says so."""
+    fakes["approval"].answers["list_approvals"] = {"items": [], "total": 0}
+
+
 def test_a_bureau_sees_the_opinions_awaiting_it(client, login_as, fakes):
     fakes["review"].answers["list_reviews"] = {"items": [REVIEW], "total": 1}
     fakes["security"].answers["list_cybersecurity_reviews"] = NOTHING
