@@ -5,7 +5,7 @@ the same names for the screen."""
 CATEGORY_ZH = {"BUILD": "建设类", "OM": "运维类"}
 
 # The document sets of 发改's approval (第十条): what each stage of a submission is called.
-STAGE_ZH = {"PROPOSAL": "项目建议书", "FSR": "可行性研究报告", "PD": "初步设计方案及投资概算",
+STAGE_ZH = {"PROPOSAL": "项目建议书", "FSR": "可行性研究报告", "PD": "初步设计方案",
             "URGENT_PACKAGE": "紧急项目合并材料", "COMBINED_PACKAGE": "合并编报材料"}
 
 STATE_ZH = {

@@ -39,6 +39,14 @@ NOW = "2026-03-02T09:00:00+08:00"
 TTL = 3600
 
 
+# What a fake answers when a test does not say: health is fine, and Chapter 3's work lists (which 我的待办 asks
+# for every bureau and department) are empty.
+_EMPTY_PAGE = {"items": [], "total": 0, "page": 1, "page_size": 200}
+DEFAULT_ANSWERS = {"health": {"status": "ok"}, **{method: _EMPTY_PAGE for method in (
+    "list_approvals", "list_frameworks", "list_technical_pending", "list_estimate_reviews",
+    "list_cybersecurity_reviews")}}
+
+
 class FakeReply:
     def __init__(self, outcome, delay: float = 0.0):
         self._outcome = outcome
@@ -64,7 +72,7 @@ class FakeMethod:
         identity = svc.verifier.verify(token) if token else None
         svc.calls.append(types.SimpleNamespace(method=self._method, args=args, kwargs=kwargs,
                                                identity=identity))
-        answer = svc.answers.get(self._method, {"status": "ok"} if self._method == "health" else None)
+        answer = svc.answers.get(self._method, DEFAULT_ANSWERS.get(self._method))
         outcome = answer(*args, **kwargs) if callable(answer) else answer
         return FakeReply(outcome, svc.delays.get(self._method, 0.0))
 

@@ -57,7 +57,8 @@ def test_the_department_sees_its_returned_submission_and_the_next_stage(client, 
         "APPROVAL_NEXT_STAGE", "报送“智慧城管平台”的可行性研究报告")
     assert items["p-3"]["title"] == "修改后重新报送“智慧城管平台”的审批材料（分阶段）"
     # Two kinds drawn from one answer ask approval once.
-    assert [c.args for c in fakes["approval"].calls if c.args[0]["awaiting_me"]] == [
+    assert [c.args for c in fakes["approval"].calls
+            if c.method == "list_approvals" and c.args[0]["awaiting_me"]] == [
         ({"awaiting_me": True, "page_size": 200},)]
 
 
@@ -108,7 +109,7 @@ def test_every_approval_event_has_a_chinese_name(name):
      "市公安局 报送可行性研究报告（第2版）"),
     ("PreliminaryDesignApproved", "FG", {"stage": "PD", "version_no": 1, "doc_no": "连发改审批〔2026〕3号",
                                          "approved_estimate_fen": 150_000_001},
-     "发改批复初步设计方案及投资概算（第1版），文号 连发改审批〔2026〕3号，核定概算 1,500,000.01 元"),
+     "发改批复初步设计方案（第1版），文号 连发改审批〔2026〕3号，核定概算 1,500,000.01 元"),
     ("ApprovalReturned", "FG", {"stage": "COMBINED_PACKAGE", "version_no": 1, "reason": "请分阶段报批",
                                 "return_code": "SEPARATE_STAGES_REQUIRED"},
      "发改退回合并编报材料（第1版），要求分阶段报批：请分阶段报批"),

@@ -196,7 +196,8 @@ def test_a_stalled_receiver_costs_its_subscriber_one_timeout_and_never_holds_the
     assert time.monotonic() - started >= config.timeout_seconds
     assert total == {"delivered": 20, "failed": 1}
     assert attempts_of(tx, stuck["id"])[0] == (positions[0], "PENDING", 1)
-    assert len(stalled.requests) == 1
+    # p-0 waits out its back-off; the subscriber's other projects may go on meanwhile (order is per project).
+    assert [r["event"]["data"]["project_id"] for r in stalled.requests].count("p-0") == 1
 
 
 def test_an_answer_trickling_in_is_cut_off_at_the_timeout(client, login_as, tx, receivers):
