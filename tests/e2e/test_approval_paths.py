@@ -159,7 +159,7 @@ DECISION = {"sharing_chapter_opinion": "共享分析篇（章）内容完整，�
             "evaluation_none_available": True, "opinion": "同意"}
 
 
-def approve(fg, pid, sub, expect=200, **extra):
+def approve(fg, pid, sub, expect=201, **extra):
     resp = fg.post(f"/api/projects/{pid}/approval/submissions/{sub['submission_id']}/approval",
                    json={**DECISION, **extra})
     assert resp.status_code == expect, resp.text
