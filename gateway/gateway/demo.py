@@ -67,6 +67,7 @@ def run_plan_review(demo: Demo) -> None:
 
 def run(base_url: str) -> None:
     demo = Demo(base_url)
+    demo.sign_in("zwb", "wx", "fg", "gx", "cz", "lg", "police", "edu", "health")
     run_plan_review(demo)
     demo_approval.run(demo)
 
