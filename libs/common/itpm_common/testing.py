@@ -7,6 +7,7 @@ never see each other's messages or rows.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import uuid
@@ -14,13 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+import eventlet.patcher
 import pika
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import sessionmaker
 
 from .db import GreenLock, make_engine
-from .events import CONTENT_TYPE, EXCHANGE
+from .errors import Refusal
+from .events import CONTENT_TYPE, EXCHANGE, event_type
 from .identity import Identity, TokenSigner, TokenVerifier, _CallerAccessor, generate_keypair
 from .migrations import upgrade
 from .uow import TransactionFactory
@@ -160,3 +163,125 @@ def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05) -> bool:
             return True
         time.sleep(interval)
     return False
+
+
+class Records:
+    """Reads a service's outbox and audit chain the way an inspector would,
+    outside the service: ``Records(engine, infra, "funds").events("FundingConfirmed")``."""
+
+    def __init__(self, engine, tables, service_name: str):
+        self.engine, self.tables, self.service_name = engine, tables, service_name
+
+    def events(self, name: str | None = None) -> list[dict]:
+        outbox = self.tables.outbox
+        with self.engine.connect() as conn:
+            out = [json.loads(b) for b in conn.execute(select(outbox.c.body).order_by(outbox.c.seq)).scalars()]
+        if name:
+            wanted = event_type(self.service_name, name)
+            out = [e for e in out if e["type"] == wanted]
+        return out
+
+    def names(self) -> list[str]:
+        """The events' names as they stand in their types (``funding_confirmed``), in outbox order."""
+        return [e["type"].split(".")[-2] for e in self.events()]
+
+    def audit(self) -> list[dict]:
+        audit_log = self.tables.audit_log
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(audit_log).order_by(audit_log.c.seq)).mappings()
+            return [{**r, "details": json.loads(r["details"])} for r in rows]
+
+
+def outbox_events(url: str, tables, service_name: str, name: str | None = None) -> list[dict]:
+    """``Records.events`` of the database at ``url``, on an engine of its own."""
+    engine = make_engine(url)
+    try:
+        return Records(engine, tables, service_name).events(name)
+    finally:
+        engine.dispose()
+
+
+# ---------------------------------------------------------------- races from OS threads
+# eventlet has patched `threading` into greenthreads; psycopg2 would block the
+# one hub while waiting for a row lock. Real threads wait in the database.
+os_threading = eventlet.patcher.original("threading")
+
+
+class IndependentWorkers:
+    """``workers(who)``: a worker for that user (``None``: a consumer, no caller)
+    on an engine of its own, as another process would have: its own connection
+    pool and no share in this process's SQLite lock. ``dispose()`` closes them all."""
+
+    def __init__(self, url: str, service_cls, service_name: str, tables, clock, token_pair, **extra):
+        self.url, self.service_cls, self.service_name = url, service_cls, service_name
+        self.tables, self.clock, self.token_pair, self.extra = tables, clock, token_pair, extra
+        self.made: list[WorkerDeps] = []
+
+    def __call__(self, who: Identity | None):
+        deps = worker_deps(self.url, self.service_name, self.tables, self.clock, lock=False)
+        self.made.append(deps)
+        return make_worker(self.service_cls, deps, self.token_pair, who, **self.extra)
+
+    def dispose(self) -> None:
+        for deps in self.made:
+            deps.dispose()
+
+
+@pytest.fixture
+def independent_workers(token_pair):
+    """``independent_workers(url, Service, "review", infra, clock, **extra)``: an
+    ``IndependentWorkers`` whose engines are disposed after the test."""
+    made: list[IndependentWorkers] = []
+
+    def make(url: str, service_cls, service_name: str, tables, clock, **extra) -> IndependentWorkers:
+        made.append(IndependentWorkers(url, service_cls, service_name, tables, clock, token_pair, **extra))
+        return made[-1]
+
+    yield make
+    for workers in made:
+        workers.dispose()
+
+
+def meet_after_reading(monkeypatch, module, name: str, parties: int = 2) -> None:
+    """The racing threads stop right after ``module.name`` has read, until all have,
+    so the race is not left to timing: every decision is taken on the same state."""
+    barrier = os_threading.Barrier(parties, timeout=60)
+    original = getattr(module, name)
+
+    def read_then_meet(*args, **kwargs):
+        result = original(*args, **kwargs)
+        barrier.wait()
+        return result
+
+    monkeypatch.setattr(module, name, read_then_meet)
+
+
+def race(*calls, after=None) -> list:
+    """Run the calls in OS threads at once; each one's result, or what it raised
+    (a Refusal, or a crash that must not pass for one). With ``after`` (an Event),
+    every call but the first waits for it (30 s at the most) before it starts."""
+    results = [None] * len(calls)
+
+    def run(i, call):
+        if after is not None and i > 0:
+            after.wait(30)
+        try:
+            results[i] = call()
+        except Exception as exc:
+            results[i] = exc
+
+    threads = [os_threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def one_won(results) -> tuple:
+    """The race's one result and its one Refusal; fails on anything else."""
+    won = [r for r in results if isinstance(r, dict)]
+    lost = [r for r in results if not isinstance(r, dict)]
+    assert len(won) == 1 and len(lost) == 1, results
+    assert isinstance(lost[0], Refusal), lost[0]
+    return won[0], lost[0]
