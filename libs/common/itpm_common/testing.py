@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import sessionmaker
 
+from .clock import FixedClock
 from .db import GreenLock, make_engine
 from .errors import Refusal
 from .events import CONTENT_TYPE, EXCHANGE, event_type
@@ -42,6 +43,22 @@ DEMO_IDENTITIES = {
     "SJ": Identity("sj", "周审计", "SJ", "sj", "市审计局"),
     "LG": Identity("lg", "周组长", "LG", "lg", "市政务信息化工作领导小组"),
     "LGO": Identity("lgo", "冯秘书", "LGO", "lgo", "市政务信息化工作领导小组办公室"),
+}
+
+
+# One user per role, and a second department, as the services' unit tests sign them.
+ROLE_USERS = {
+    "UNIT": Identity("u-unit-a", "张三", "UNIT", "unit-a", "市民政局"),
+    "UNIT_B": Identity("u-unit-b", "李四", "UNIT", "unit-b", "市交通运输局"),
+    "ZWB": Identity("u-zwb-1", "王政务", "ZWB", "zwb", "市政务办"),
+    "WX": Identity("u-wx-1", "网信甲", "WX", "wx", "市委网信办"),
+    "FG": Identity("u-fg-1", "发改甲", "FG", "fg", "市发改委"),
+    "GX": Identity("u-gx-1", "工信甲", "GX", "gx", "市工信局"),
+    "CZ": Identity("u-cz-1", "财政甲", "CZ", "cz", "市财政局"),
+    "SJ": Identity("u-sj-1", "审计甲", "SJ", "sj", "市审计局"),
+    "BM": Identity("u-bm-1", "保密甲", "BM", "bm", "市国家保密局"),
+    "LG": Identity("u-lg-1", "领导小组成员", "LG", "lg", "市政务信息化领导小组"),
+    "JL": Identity("u-jl-1", "监理甲", "JL", "jl-co", "某监理公司"),
 }
 
 
@@ -122,6 +139,37 @@ def worker_deps(url: str, service_name: str, tables, clock, lock: bool = True) -
     engine = make_engine(url)
     return WorkerDeps(engine=engine, Session=sessionmaker(engine, expire_on_commit=False),
                       lock=GreenLock(lock), clock=clock, service_name=service_name, tables=tables)
+
+
+def sqlite_worker_fixtures(service_name: str, migrations_dir: Path, tables, now):
+    """The fixtures a service's unit tests build workers on, for its conftest to bind:
+    ``db_url, clock, provider, other_instance = sqlite_worker_fixtures("funds", MIGRATIONS, infra, NOW)``.
+
+    ``db_url`` a migrated SQLite file; ``clock`` fixed at ``now``; ``provider`` the worker
+    dependencies on it; ``other_instance`` a second service instance on the same database, as
+    another process would be: its own engine and no share in this process's SQLite lock."""
+
+    @pytest.fixture
+    def db_url(tmp_path):
+        return migrated_sqlite(tmp_path, service_name, migrations_dir)
+
+    @pytest.fixture
+    def clock():
+        return FixedClock(now)
+
+    @pytest.fixture
+    def provider(db_url, clock):
+        deps = worker_deps(db_url, service_name, tables, clock)
+        yield deps
+        deps.dispose()
+
+    @pytest.fixture
+    def other_instance(db_url, clock):
+        deps = worker_deps(db_url, service_name, tables, clock, lock=False)
+        yield deps
+        deps.dispose()
+
+    return db_url, clock, provider, other_instance
 
 
 @pytest.fixture(scope="session")
