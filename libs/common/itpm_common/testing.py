@@ -27,6 +27,7 @@ from .errors import Refusal
 from .events import CONTENT_TYPE, EXCHANGE, event_type
 from .identity import Identity, TokenSigner, TokenVerifier, _CallerAccessor, generate_keypair
 from .migrations import upgrade
+from .topology import ServiceTopology, declare_all
 from .uow import TransactionFactory
 from .vhosts import create_vhost, delete_vhost
 
@@ -186,6 +187,23 @@ def make_worker(service_cls, deps: WorkerDeps, token_pair, identity: Identity | 
     token = signer.sign(identity) if identity else None
     return worker_factory(service_cls, tx=TransactionFactory(deps),
                           caller=_CallerAccessor(verifier, token), **extra)
+
+
+@pytest.fixture
+def service_on_broker(container_factory, amqp_vhost_uri, identity_keys):
+    """``service_on_broker(FundsService, SUBSCRIBES, database_url)``: the service as ``nameko run``
+    starts it, on the test's vhost and (already migrated) database, its queues declared; returns
+    its config (for ``ClusterRpcProxy``). ``extra`` adds config keys (``FIXED_NOW=...``)."""
+
+    def start(service_cls, subscribes, database_url: str, retry_delays_ms=(100, 200), **extra) -> dict:
+        declare_all(amqp_vhost_uri, [ServiceTopology(service_cls.name, subscribes, retry_delays_ms)])
+        config = {"AMQP_URI": amqp_vhost_uri, "DATABASE_URL": database_url,
+                  "IDENTITY_PUBLIC_KEY_FILE": str(identity_keys[1]), "ACCEPT": ["json", "cloudevents"],
+                  "EVENT_RETRY_DELAYS_MS": ",".join(map(str, retry_delays_ms)), **extra}
+        container_factory(service_cls, config).start()
+        return config
+
+    return start
 
 
 def publish_events(amqp_uri: str, *events) -> None:

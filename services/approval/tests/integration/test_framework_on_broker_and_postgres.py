@@ -27,7 +27,6 @@ from itpm_common.events import event_type
 from itpm_common.identity import Identity
 from itpm_common.migrations import upgrade
 from itpm_common.testing import Records, os_threading, race, wait_for
-from itpm_common.topology import ServiceTopology, declare_all
 
 pytestmark = pytest.mark.integration
 
@@ -77,13 +76,9 @@ def count(engine, sql, **params):
         return conn.execute(text(sql), params).scalar()
 
 
-def test_two_participants_confirm_at_once_over_the_broker(database, container_factory, amqp_vhost_uri,
-                                                          identity_keys, token_for):
+def test_two_participants_confirm_at_once_over_the_broker(database, service_on_broker, token_for):
     url, engine = database
-    declare_all(amqp_vhost_uri, [ServiceTopology("approval", SUBSCRIBES, (100, 200))])
-    config = {"AMQP_URI": amqp_vhost_uri, "DATABASE_URL": url, "IDENTITY_PUBLIC_KEY_FILE": str(identity_keys[1]),
-              "ACCEPT": ["json", "cloudevents"], "EVENT_RETRY_DELAYS_MS": "100,200"}
-    container_factory(ApprovalService, config).start()
+    config = service_on_broker(ApprovalService, SUBSCRIBES, url)
 
     with ClusterRpcProxy(config, context_data={"identity": token_for(LEAD)}) as lead:
         fw = lead.approval.create_framework(PAYLOAD, idempotency_key="create-1")
