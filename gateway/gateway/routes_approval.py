@@ -26,14 +26,7 @@ DECISION_ERRORS = (403, 404, 409, 422)
 
 
 class ApprovalRoutes:
-    """Needs the service's ``approval`` proxy, ``tx``, ``settings``, ``_login_required`` and ``_call``."""
-
-    def _approval_command(self, request, method: str, *args, body: bool = True):
-        self._login_required(request)
-        key = idempotency_key(request)
-        if body:
-            args = (*args, read_json(request, self.settings.max_body_bytes))
-        return self._call(self.approval, method, *args, idempotency_key=key)
+    """Needs the service's ``approval`` proxy, ``tx``, ``settings``, ``_login_required``, ``_call`` and ``_command``."""
 
     def _optional_body(self, request) -> dict:
         """A command whose body may be left out altogether (nothing to say beyond the address)."""
@@ -57,7 +50,7 @@ class ApprovalRoutes:
                     "YYYY-3207xx-II-TT-NNNNNN（R-15-3，否则 400 VALIDATION）；已被其他项目使用时 422 "
                     "E15-PROJECT-CODE-IN-USE（R-15-2）。进入审批（报送首个阶段材料）前须已登记。"))
     def record_project_code(self, request, project_id):
-        return 201, self._approval_command(request, "record_project_code", project_id)
+        return 201, self._command(request, self.approval, "record_project_code", project_id)
 
     @route("POST", "/api/projects/<project_id>/project-code/request", ApiDoc(
         "申请赋予项目代码", "立项审批", upstream=True, body=sa.RequestCodeSchema, idempotent=True,
@@ -86,7 +79,7 @@ class ApprovalRoutes:
                     "条件，不予共享写明依据（R-14-5）；须说明共享长效机制和使用反馈机制（R-14-6）；无条件共享的资源"
                     "不得仅向特定部门共享，向社会开放的不得仅向特定组织开放（R-14-7）。"))
     def submit_catalog(self, request, project_id):
-        return 201, self._approval_command(request, "submit_catalog", project_id)
+        return 201, self._command(request, self.approval, "submit_catalog", project_id)
 
     # ------------------------------------------------------------ Art 10: the stage submissions
 
@@ -139,15 +132,15 @@ class ApprovalRoutes:
         description="政务办的技术审核结论为有条件通过时，项目建设单位确认已知悉并落实所附条件，审核方可计入（R-10-2）。"
                     "无请求体。"))
     def acknowledge_conditions(self, request, project_id, submission_id):
-        return 200, self._approval_command(request, "acknowledge_conditions", project_id, submission_id,
-                                           body=False)
+        return 200, self._command(request, self.approval, "acknowledge_conditions", project_id, submission_id,
+                                  body=False)
 
     @route("POST", SUBMISSION + "/depth-confirmation", ApiDoc(
         "确认前期工作深度", "立项审批", upstream=True, body=sa.DepthSchema, idempotent=True, responses={200: None},
         errors=DECISION_ERRORS,
         description="仅发改：确认紧急项目合并编报材料的前期工作深度达到规定要求（第十条第（二）项，R-10-6(c)）。"))
     def confirm_depth(self, request, project_id, submission_id):
-        return 200, self._approval_command(request, "confirm_depth", project_id, submission_id)
+        return 200, self._command(request, self.approval, "confirm_depth", project_id, submission_id)
 
     @route("POST", SUBMISSION + "/approval", ApiDoc(
         "批复", "立项审批", upstream=True, body=sa.DecisionSchema, idempotent=True,
@@ -158,7 +151,7 @@ class ApprovalRoutes:
                     "与安全情况（R-14-8）、引用评价结果或注明无（R-34-3），核定概算不得高于财政审核额"
                     "（E10-APPROVED-EXCEEDS-REVIEWED）。批复生成文号与校验码，可下载 PDF。"))
     def approve(self, request, project_id, submission_id):
-        return 201, self._approval_command(request, "approve", project_id, submission_id)
+        return 201, self._command(request, self.approval, "approve", project_id, submission_id)
 
     @route("POST", SUBMISSION + "/return", ApiDoc(
         "退回报批材料", "立项审批", upstream=True, body=sa.ReturnSchema, idempotent=True,
@@ -166,21 +159,21 @@ class ApprovalRoutes:
         description="仅发改：写明理由退回，单位修改后重新报送（新版本）。合并编报的材料可以 SEPARATE_STAGES_REQUIRED "
                     "退回，要求分阶段报批（R-10-7），此后不得再合并编报。"))
     def return_submission(self, request, project_id, submission_id):
-        return 200, self._approval_command(request, "return_submission", project_id, submission_id)
+        return 200, self._command(request, self.approval, "return_submission", project_id, submission_id)
 
     @route("POST", SUBMISSION + "/refusal", ApiDoc(
         "不予批复", "立项审批", upstream=True, body=sa.ReasonSchema, idempotent=True,
         responses={200: sa.SubmissionOutSchema}, errors=DECISION_ERRORS,
         description="仅发改：写明理由，审批终结（APPROVAL_REFUSED）。"))
     def refuse_submission(self, request, project_id, submission_id):
-        return 200, self._approval_command(request, "refuse", project_id, submission_id)
+        return 200, self._command(request, self.approval, "refuse", project_id, submission_id)
 
     @route("POST", SUBMISSION + "/government-request", ApiDoc(
         "报市政府请示", "立项审批", upstream=True, body=sa.RequestSchema, idempotent=True,
         responses={201: sa.DecisionOutSchema}, errors=DECISION_ERRORS,
         description="仅发改：就该事项报市政府请示（A-50），须含对两个篇章的意见（R-14-3）；此后批复须登记市政府的决定。"))
     def record_government_request(self, request, project_id, submission_id):
-        return 201, self._approval_command(request, "record_government_request", project_id, submission_id)
+        return 201, self._command(request, self.approval, "record_government_request", project_id, submission_id)
 
     @route("POST", "/api/projects/<project_id>/art11-flags", ApiDoc(
         "认定第十一条情形", "立项审批", upstream=True, body=sa.Art11FlagsSchema, idempotent=True,
@@ -188,7 +181,7 @@ class ApprovalRoutes:
         description="仅发改：在审批中认定或取消新增土建、高耗能（R-11-3）；待批的报送随即须具备节能评估、规划选址、"
                     "用地预审、环境影响评价（R-11-2）。"))
     def set_art11_flags(self, request, project_id):
-        return 200, self._approval_command(request, "set_art11_flags", project_id)
+        return 200, self._command(request, self.approval, "set_art11_flags", project_id)
 
     @route("GET", "/api/approvals", ApiDoc(
         "立项审批列表", "立项审批", upstream=True, query=sa.ApprovalQuerySchema, responses={200: sa.ApprovalListSchema},

@@ -12,7 +12,7 @@ from marshmallow import fields, validate
 
 from itpm_common.schemas import LenientSchema, StrictSchema
 
-from .http import ApiDoc, idempotency_key, read_json, read_query, route
+from .http import ApiDoc, read_query, route
 
 TAG = "框架方案"
 TAGS = [
@@ -189,13 +189,7 @@ class FrameworkListSchema(StrictSchema):
 
 
 class FrameworkRoutes:
-    """Needs the service's ``approval`` proxy, ``settings``, ``_login_required`` and ``_call``."""
-
-    def _framework_command(self, request, method: str, *args):
-        self._login_required(request)
-        key = idempotency_key(request)
-        payload = read_json(request, self.settings.max_body_bytes)
-        return self._call(self.approval, method, *args, payload, idempotency_key=key)
+    """Needs the service's ``approval`` proxy, ``_login_required``, ``_call`` and ``_command``."""
 
     @route("GET", "/api/frameworks", ApiDoc(
         "框架方案列表", TAG, upstream=True, query=FrameworkQuerySchema, responses={200: FrameworkListSchema},
@@ -214,7 +208,7 @@ class FrameworkRoutes:
                     "E12-PARTICIPANTS-MISSING。草稿可以存在重叠交叉，保存时计算并列于 conflicts；"
                     "一个项目只能属于一个框架方案（409 DUPLICATE）。"))
     def create_framework(self, request):
-        return 201, self._framework_command(request, "create_framework")
+        return 201, self._command(request, self.approval, "create_framework")
 
     @route("GET", "/api/frameworks/<framework_id>", ApiDoc(
         "框架方案详情", TAG, upstream=True, responses={200: FrameworkSchema}, errors=(404,),
@@ -230,7 +224,7 @@ class FrameworkRoutes:
         description="仅牵头部门（第十二条，R-12-1）。每次修改形成新版本，此前的确认全部失效（R-12-4）；"
                     "已确定的方案修改后回到编制中，须重新确认和确定。version_no 不是当前版本时 409（R-0-2）。"))
     def edit_framework(self, request, framework_id):
-        return 201, self._framework_command(request, "edit_framework", framework_id)
+        return 201, self._command(request, self.approval, "edit_framework", framework_id)
 
     @route("POST", "/api/frameworks/<framework_id>/confirmation", ApiDoc(
         "确认框架方案", TAG, upstream=True, body=FrameworkConfirmSchema, idempotent=True,
@@ -238,7 +232,7 @@ class FrameworkRoutes:
         description="列明的参建部门确认所阅读的当前版本（R-12-4）；版本已变化 409（R-0-2），"
                     "同一版本再次确认 409 DUPLICATE，牵头部门与其他部门 403。"))
     def confirm_framework(self, request, framework_id):
-        return 200, self._framework_command(request, "confirm_framework", framework_id)
+        return 200, self._command(request, self.approval, "confirm_framework", framework_id)
 
     @route("POST", "/api/frameworks/<framework_id>/determination", ApiDoc(
         "确定框架方案", TAG, upstream=True, body=FrameworkDetermineSchema, idempotent=True,
@@ -248,7 +242,7 @@ class FrameworkRoutes:
                     "details.conflicts）、全部参建部门已确认当前版本（E12-FRAMEWORK-NOT-CONFIRMED，"
                     "details.pending_departments），均为 422。"))
     def determine_framework(self, request, framework_id):
-        return 200, self._framework_command(request, "determine_framework", framework_id)
+        return 200, self._command(request, self.approval, "determine_framework", framework_id)
 
     @route("GET", "/api/projects/<project_id>/framework", ApiDoc(
         "项目所属的框架方案", TAG, upstream=True, responses={200: FrameworkSchema}, errors=(404,),

@@ -11,7 +11,7 @@ from marshmallow import fields, validate
 
 from itpm_common.schemas import LenientSchema, StrictSchema
 
-from .http import ApiDoc, idempotency_key, read_json, read_query, route
+from .http import ApiDoc, read_query, route
 
 RESULTS = ("SECURED", "PARTIAL", "NOT_SECURED")
 PATHS = ("ADHOC", "PLAN")
@@ -241,7 +241,7 @@ class PlanListingSchema(LenientSchema):
 
 
 class FundsRoutes:
-    """Mixed into GatewayService, which supplies the proxies and ``_call``."""
+    """Mixed into GatewayService, which supplies the proxies, ``_call`` and ``_command``."""
 
     @route("POST", "/api/projects/<project_id>/funding-confirmation", ApiDoc(
         "录入资金落实确认", "资金落实", upstream=True, body=FundingConfirmationSchema, idempotent=True,
@@ -250,11 +250,7 @@ class FundsRoutes:
                     "满足联审前资金落实的要求（R-9-2）；否则记录资金缺口。可再次录入，以最新一次为准；"
                     "expected_version 用于防止并发确认（R-0-2）。"))
     def record_funding_confirmation(self, request, project_id):
-        self._login_required(request)
-        key = idempotency_key(request)
-        payload = read_json(request, self.settings.max_body_bytes)
-        return 201, self._call(self.funds, "record_funding_confirmation", project_id, payload,
-                               idempotency_key=key)
+        return 201, self._command(request, self.funds, "record_funding_confirmation", project_id)
 
     @route("GET", "/api/projects/<project_id>/funding", ApiDoc(
         "项目的资金落实确认", "资金落实", upstream=True, responses={200: FundingSchema}, errors=(404,),
@@ -281,10 +277,7 @@ class FundsRoutes:
                     "该版本已被新版本取代、已审核或无需审核时 409 STATE-INVALID（R-10-3）；"
                     "expected_version 已变化或他人同时审核时 409（R-0-2）。每一版本只产生一次 EstimateReviewed。"))
     def conclude_estimate_review(self, request, project_id):
-        self._login_required(request)
-        key = idempotency_key(request)
-        payload = read_json(request, self.settings.max_body_bytes)
-        return 200, self._call(self.funds, "conclude_estimate_review", project_id, payload, idempotency_key=key)
+        return 200, self._command(request, self.funds, "conclude_estimate_review", project_id)
 
     @route("GET", "/api/projects/<project_id>/estimate-review", ApiDoc(
         "项目的概算审核", "概算审核", upstream=True, query=SubmissionQuerySchema,

@@ -6,17 +6,11 @@ waiting to be opened. Mixed into GatewayService."""
 from __future__ import annotations
 
 from . import schemas as s
-from .http import ApiDoc, idempotency_key, read_json, read_query, route
+from .http import ApiDoc, read_query, route
 
 
 class ReviewRoutes:
-    """Needs the service's ``review`` proxy, ``settings``, ``_login_required`` and ``_call``."""
-
-    def _review_command(self, request, method: str, project_id: str):
-        self._login_required(request)
-        key = idempotency_key(request)
-        payload = read_json(request, self.settings.max_body_bytes)
-        return self._call(self.review, method, project_id, payload, idempotency_key=key)
+    """Needs the service's ``review`` proxy, ``_login_required``, ``_call`` and ``_command``."""
 
     @route("POST", "/api/projects/<project_id>/review/open", ApiDoc(
         "开启计划论证", "论证", upstream=True, body=s.OpenReviewSchema, idempotent=True,
@@ -24,7 +18,7 @@ class ReviewRoutes:
         description="政务办对已提交的最新一版年度计划申报开启计划论证（第八条，T03）；仅政务办可操作，"
                     "其他角色 403（第八条）。申报已撤回或论证已开启时 409。"))
     def open_plan_review(self, request, project_id):
-        return 201, self._review_command(request, "open_plan_review", project_id)
+        return 201, self._command(request, self.review, "open_plan_review", project_id)
 
     @route("POST", "/api/projects/<project_id>/review/return", ApiDoc(
         "退回修改", "论证", upstream=True, body=s.ReturnSchema, idempotent=True,
@@ -32,7 +26,7 @@ class ReviewRoutes:
         description="政务办将论证中的申报退回申报单位修改，须写明理由（第八条，T04）；单位修改后作为新版本重新提交，"
                     "再由政务办开启论证。"))
     def return_for_correction(self, request, project_id):
-        return 200, self._review_command(request, "return_for_correction", project_id)
+        return 200, self._command(request, self.review, "return_for_correction", project_id)
 
     @route("POST", "/api/projects/<project_id>/joint-review/open", ApiDoc(
         "开启追加项目联审", "论证", upstream=True, body=s.OpenReviewSchema, idempotent=True,
@@ -41,7 +35,7 @@ class ReviewRoutes:
                     "E09-FUNDING-NOT-CONFIRMED，未落实或金额不足返回 422 E09-FUNDING-NOT-SECURED（details 给出缺口）"
                     "（R-9-2）。"))
     def open_joint_review(self, request, project_id):
-        return 201, self._review_command(request, "open_joint_review", project_id)
+        return 201, self._command(request, self.review, "open_joint_review", project_id)
 
     @route("POST", "/api/projects/<project_id>/joint-review/conclusion", ApiDoc(
         "形成追加项目联审结论", "论证", upstream=True, body=s.JointConclusionSchema, idempotent=True,
@@ -49,7 +43,7 @@ class ReviewRoutes:
         description="政务办形成联审结论：PASS 通过（T13）或 FAIL 不通过（T14）。须有网信、发改、工信、财政四部门意见"
                     "（R-9-4）；总投资超过阈值的项目须先记录向市政府的专题报告（R-9-5，E09-SPECIAL-REPORT-MISSING）。"))
     def conclude_joint_review(self, request, project_id):
-        return 200, self._review_command(request, "conclude_joint_review", project_id)
+        return 200, self._command(request, self.review, "conclude_joint_review", project_id)
 
     @route("GET", "/api/review-openings", ApiDoc(
         "待开启的论证", "论证", upstream=True, query=s.OpeningQuerySchema,

@@ -10,7 +10,7 @@ from marshmallow import fields, validate
 
 from itpm_common.schemas import LenientSchema, StrictSchema
 
-from .http import ApiDoc, idempotency_key, read_json, read_query, route
+from .http import ApiDoc, read_query, route
 from .routes_funds import SubmissionQuerySchema
 
 STAGES = ("FSR", "PD", "URGENT_PACKAGE", "COMBINED_PACKAGE")
@@ -124,7 +124,7 @@ class CybersecurityReviewListSchema(LenientSchema):
 
 
 class SecurityRoutes:
-    """Mixed into GatewayService, which supplies the ``security`` proxy and ``_call``."""
+    """Mixed into GatewayService, which supplies the ``security`` proxy, ``_call`` and ``_command``."""
 
     @route("POST", "/api/projects/<project_id>/cybersecurity-review", ApiDoc(
         "录入网络安全审查结论", "网络安全审查", upstream=True, body=CybersecurityReviewSchema, idempotent=True,
@@ -137,11 +137,7 @@ class SecurityRoutes:
                     "已被新版本替代或已录入时 409（R-14-2）；expected_version 已变化时 409（R-0-2）。"
                     "发改批准可研、初设或合并材料前须有网信对该版本的通过或有条件通过。"))
     def record_cybersecurity_review(self, request, project_id):
-        self._login_required(request)
-        key = idempotency_key(request)
-        payload = read_json(request, self.settings.max_body_bytes)
-        return 201, self._call(self.security, "record_cybersecurity_review", project_id, payload,
-                               idempotency_key=key)
+        return 201, self._command(request, self.security, "record_cybersecurity_review", project_id)
 
     @route("GET", "/api/projects/<project_id>/cybersecurity-review", ApiDoc(
         "项目的网络安全审查", "网络安全审查", upstream=True, query=SubmissionQuerySchema,

@@ -12,7 +12,7 @@ from marshmallow import fields, validate
 
 from itpm_common.schemas import LenientSchema, StrictSchema
 
-from .http import ApiDoc, idempotency_key, read_json, read_query, route
+from .http import ApiDoc, read_query, route
 
 STAGES = ("PROPOSAL", "FSR", "PD", "URGENT_PACKAGE", "COMBINED_PACKAGE")
 OUTCOMES = ("PASS", "PASS_WITH_CONDITIONS", "FAIL")
@@ -194,13 +194,7 @@ class TechnicalWorkListSchema(StrictSchema):
 
 
 class TechnicalReviewRoutes:
-    """Needs the service's ``review`` proxy, ``settings``, ``_login_required`` and ``_call``."""
-
-    def _technical_command(self, request, method: str, project_id: str):
-        self._login_required(request)
-        key = idempotency_key(request)
-        payload = read_json(request, self.settings.max_body_bytes)
-        return self._call(self.review, method, project_id, payload, idempotency_key=key)
+    """Needs the service's ``review`` proxy, ``_login_required``, ``_call`` and ``_command``."""
 
     @route("GET", "/api/technical-reviews", ApiDoc(
         "技术审核工作清单", TAG, upstream=True, query=TechnicalWorkQuerySchema,
@@ -228,7 +222,7 @@ class TechnicalReviewRoutes:
         description="仅政务办可开启（第十条，其他角色 403）。审核绑定所开启的申报版本及其摘要；"
                     "该版本已被新版本取代、已开启或发改已作决定时 409（R-10-2）。"))
     def open_technical_review(self, request, project_id):
-        return 201, self._technical_command(request, "open_technical_review", project_id)
+        return 201, self._command(request, self.review, "open_technical_review", project_id)
 
     @route("POST", "/api/projects/<project_id>/technical-review/opinions", ApiDoc(
         "出具技术审核意见", TAG, upstream=True, body=TechnicalOpinionSchema, idempotent=True,
@@ -236,7 +230,7 @@ class TechnicalReviewRoutes:
         description="网信、发改、工信、财政各自对审核中的版本出具一次意见（第四条）；再次出具 409 DUPLICATE。"
                     "意见供政务办参考，不是作出结论的前提。"))
     def record_technical_opinion(self, request, project_id):
-        return 201, self._technical_command(request, "record_technical_opinion", project_id)
+        return 201, self._command(request, self.review, "record_technical_opinion", project_id)
 
     @route("POST", "/api/projects/<project_id>/technical-review/conclusion", ApiDoc(
         "作出技术审核结论", TAG, upstream=True, body=TechnicalConclusionSchema, idempotent=True,
@@ -245,7 +239,7 @@ class TechnicalReviewRoutes:
                     "由单位在立项审批中确认。目录豁免、重复采集、同类系统、无相关项目等认定须在该版本中有依据，"
                     "否则 400 并指明字段。"))
     def conclude_technical_review(self, request, project_id):
-        return 200, self._technical_command(request, "conclude_technical_review", project_id)
+        return 200, self._command(request, self.review, "conclude_technical_review", project_id)
 
     @route("POST", "/api/projects/<project_id>/technical-review/carry-over", ApiDoc(
         "沿用上一版本的技术审核结论", TAG, upstream=True, body=CarryOverSchema, idempotent=True,
@@ -253,4 +247,4 @@ class TechnicalReviewRoutes:
         description="仅政务办（第十条）。核查新旧版本差异后，沿用同一阶段上一版本最近一次作出的通过结论（A-09）；"
                     "不通过的结论、跨阶段、或认定在新版本中没有依据时 409（R-10-2，details.problems）。"))
     def carry_over_technical_review(self, request, project_id):
-        return 200, self._technical_command(request, "carry_over_technical_review", project_id)
+        return 200, self._command(request, self.review, "carry_over_technical_review", project_id)

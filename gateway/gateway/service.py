@@ -72,6 +72,15 @@ class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes, SecurityRoutes, 
     def _call(self, proxy, method, *args, **kwargs):
         return call(proxy, method, *args, timeout=self.settings.rpc_timeout_seconds, **kwargs)
 
+    def _command(self, request, proxy, method, *args, body: bool = True):
+        """A state-changing call for the logged-in user: ``proxy.method(*args, <the JSON body>)``
+        (no body when ``body`` is False) under the request's Idempotency-Key."""
+        self._login_required(request)
+        key = idempotency_key(request)
+        if body:
+            args = (*args, read_json(request, self.settings.max_body_bytes))
+        return self._call(proxy, method, *args, idempotency_key=key)
+
     # ------------------------------------------------------------ auth
 
     @route("POST", "/api/auth/login", ApiDoc(
@@ -174,10 +183,7 @@ class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes, SecurityRoutes, 
         errors=(403, 404, 409, 422),
         description="网信、发改、工信、财政各自出具本部门意见（第八条，R-8-1）。"))
     def record_opinion(self, request, project_id):
-        self._login_required(request)
-        key = idempotency_key(request)
-        payload = read_json(request, self.settings.max_body_bytes)
-        return 201, self._call(self.review, "record_opinion", project_id, payload, idempotency_key=key)
+        return 201, self._command(request, self.review, "record_opinion", project_id)
 
     @route("POST", "/api/projects/<project_id>/review/conclusion", ApiDoc(
         "形成联审意见", "论证", upstream=True, body=s.ConclusionSchema, idempotent=True,
@@ -186,10 +192,7 @@ class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes, SecurityRoutes, 
         description="政务办汇总各部门意见形成联审意见，决定列入年度计划草案或不予列入（第八条）。"
                     "存在“不同意”意见时须附协商处理说明。expected_version 用于防止并发决定（R-0-2）。"))
     def conclude_review(self, request, project_id):
-        self._login_required(request)
-        key = idempotency_key(request)
-        payload = read_json(request, self.settings.max_body_bytes)
-        return 200, self._call(self.review, "conclude", project_id, payload, idempotency_key=key)
+        return 200, self._command(request, self.review, "conclude", project_id)
 
     @route("GET", "/api/reviews", ApiDoc(
         "论证列表", "论证", upstream=True, query=s.ReviewQuerySchema, responses={200: s.ReviewListSchema},

@@ -13,5 +13,6 @@ SUBSCRIBES = (
     # 第九条's: an ad-hoc application (AdHocApplicationSubmitted), or a superior-funded plan application
     # (PlanApplicationSubmitted with origin SUPERIOR_FUNDED), asks 财政 to confirm its funding.
     *STATE_EVENTS,
-    *ESTIMATE_SUBMISSIONS,
+    # Those submissions that are main-state facts too are bound once.
+    *(t for t in ESTIMATE_SUBMISSIONS if t not in STATE_EVENTS),
 )

@@ -12,5 +12,6 @@ SUBMISSIONS = tuple(event_type("approval", name) for name in STAGE_OF_EVENT)
 SUBSCRIBES = (
     # Every fact that changes a project's main state (rules.md §3.2), for the projection.
     *STATE_EVENTS,
-    *SUBMISSIONS,
+    # Those submissions that are main-state facts too are bound once.
+    *(t for t in SUBMISSIONS if t not in STATE_EVENTS),
 )

@@ -22,11 +22,46 @@ from ..views import decision_out, submission_out
 ARTICLE = stages.ARTICLE
 
 
+# Each kind of document is numbered on a lock of its own, so two decisions never share a number.
+_NUMBERING_LOCK = {"APPROVAL": "approval-doc-no", "REQUEST": "approval-request-no"}
+
+
 def require_fg(caller, action_zh: str, article: str = "第四条", rule: str = "R-10-8"):
     return caller.require("FG", action_zh=action_zh, article=article, rule=rule)
 
 
+def _next_doc_no(s, kind: str, now) -> str:
+    serialize_on(s, f"{_NUMBERING_LOCK[kind]}:{now.year}")
+    return cases.next_doc_no(s, kind, now.year)
+
+
+def _add_document(s, sub, kind: str, doc_no: str, record: dict, ident, now) -> ApprovalDecision:
+    """The 批复 or 请示 as issued: its record and the record's digest (verify_decision)."""
+    row = ApprovalDecision(id=str(uuid.uuid4()), project_id=sub.project_id, submission_id=sub.id,
+                           stage=sub.stage, kind=kind, doc_no=doc_no, record=cases.canonical(record),
+                           digest=cases.digest_of(record), decided_by=ident.user_id,
+                           decided_by_name=ident.name, decided_at=now)
+    s.add(row)
+    return row
+
+
+def _decide(sub, status: str, reason, ident, now) -> None:
+    sub.status, sub.decided_by, sub.decided_at = status, ident.user_id, now
+    sub.decision_reason = reason
+
+
+def _decision_facts(case, sub, **more) -> dict:
+    """What every decision event says about the project and the submission decided on."""
+    return {**cases.facts(case), "submission_id": sub.id, "stage": sub.stage, "version_no": sub.version_no,
+            **more}
+
+
 class DecisionCommands:
+    def _decision_tx(self, ident, action: str, project_id, submission_id, payload, idempotency_key):
+        return self.tx.command(ident, action, idempotency_key=idempotency_key,
+                               request={"project_id": project_id, "submission_id": submission_id,
+                                        "payload": payload})
+
     def _decide_on(self, tx, ident, project_id, submission_id, expected_version):
         case = cases.visible_case(tx.session, ident, project_id)
         cases.check_expected_version(case, expected_version)
@@ -37,9 +72,7 @@ class DecisionCommands:
         """R-10-6(c): FG confirms an urgent package's preliminary work is deep enough."""
         ident = require_fg(self.caller, "确认前期工作深度")
         data = load_or_refuse(DepthSchema(), payload)
-        with self.tx.command(ident, "confirm_depth", idempotency_key=idempotency_key,
-                             request={"project_id": project_id, "submission_id": submission_id,
-                                      "payload": payload}) as tx:
+        with self._decision_tx(ident, "confirm_depth", project_id, submission_id, payload, idempotency_key) as tx:
             if tx.replayed:
                 return tx.result
             case, sub = self._decide_on(tx, ident, project_id, submission_id, None)
@@ -67,9 +100,7 @@ class DecisionCommands:
         ident = require_fg(self.caller, "批复项目")
         decision = load_or_refuse(DecisionSchema(), payload)
         decision = json.loads(cases.canonical(decision))
-        with self.tx.command(ident, "approve", idempotency_key=idempotency_key,
-                             request={"project_id": project_id, "submission_id": submission_id,
-                                      "payload": payload}) as tx:
+        with self._decision_tx(ident, "approve", project_id, submission_id, payload, idempotency_key) as tx:
             if tx.replayed:
                 return tx.result
             s = tx.session
@@ -88,23 +119,16 @@ class DecisionCommands:
                 reviewed_items = json.loads(estimate.reviewed_line_items) if estimate and \
                     estimate.reviewed_line_items else None
                 line_items = decision_rules.approved_line_items(facts, decision, reviewed_items)
-            serialize_on(s, f"approval-doc-no:{tx.now.year}")
-            doc_no = cases.next_doc_no(s, "APPROVAL", tx.now.year)
+            doc_no = _next_doc_no(s, "APPROVAL", tx.now)
             record = self._record(s, case, sub, decision, facts, doc_no, approved_fen, line_items, tx.now)
-            row = ApprovalDecision(id=str(uuid.uuid4()), project_id=project_id, submission_id=sub.id,
-                                   stage=sub.stage, kind="APPROVAL", doc_no=doc_no, record=cases.canonical(record),
-                                   digest=cases.digest_of(record), decided_by=ident.user_id,
-                                   decided_by_name=ident.name, decided_at=tx.now)
-            s.add(row)
-            sub.status, sub.decided_by, sub.decided_at = "APPROVED", ident.user_id, tx.now
-            sub.decision_reason = decision.get("opinion")
+            row = _add_document(s, sub, "APPROVAL", doc_no, record, ident, tx.now)
+            _decide(sub, "APPROVED", decision.get("opinion"), ident, tx.now)
             case.stage_state, case.updated_at = stages.APPROVED_STATE[sub.stage], tx.now
             if approved_fen is not None:
                 case.approved_estimate_fen, case.approved_at, case.approval_doc_no = approved_fen, tx.now, doc_no
             s.flush()   # two FG officers at once: the second flush finds the case's version moved (R-0-2)
-            data = {**cases.facts(case), "submission_id": sub.id, "stage": sub.stage, "version_no": sub.version_no,
-                    "doc_no": doc_no, "decision_id": row.id, "approved_on": tx.now.date().isoformat(),
-                    "track": case.track}
+            data = _decision_facts(case, sub, doc_no=doc_no, decision_id=row.id,
+                                   approved_on=tx.now.date().isoformat(), track=case.track)
             if approved_fen is not None:
                 data.update(approved_estimate_fen=approved_fen, line_items=line_items)
             external = stages.APPROVED_EVENT[sub.stage] == "PreliminaryDesignApproved" and not case.classified
@@ -159,23 +183,20 @@ class DecisionCommands:
         SEPARATE_STAGES_REQUIRED (R-10-7, 视情况)."""
         ident = require_fg(self.caller, "退回报批材料")
         data = load_or_refuse(ReturnSchema(), payload)
-        with self.tx.command(ident, "return_submission", idempotency_key=idempotency_key,
-                             request={"project_id": project_id, "submission_id": submission_id,
-                                      "payload": payload}) as tx:
+        with self._decision_tx(ident, "return_submission", project_id, submission_id, payload, idempotency_key) as tx:
             if tx.replayed:
                 return tx.result
             case, sub = self._decide_on(tx, ident, project_id, submission_id, data["expected_version"])
             separate = data["return_code"] == stages.SEPARATE_STAGES_REQUIRED
             if separate and sub.stage != stages.COMBINED_PACKAGE:
                 raise validation({"return_code": ["只有合并编报的材料可以要求分阶段报批"]})
-            sub.status, sub.decided_by, sub.decided_at = "RETURNED", ident.user_id, tx.now
-            sub.decision_reason, sub.return_code = data["reason"], data["return_code"]
+            _decide(sub, "RETURNED", data["reason"], ident, tx.now)
+            sub.return_code = data["return_code"]
             case.stage_state, case.returned_stage = stages.RETURNED, None if separate else sub.stage
             case.updated_at = tx.now
             tx.session.flush()
             tx.emit("ApprovalReturned", project_id,
-                    {**cases.facts(case), "submission_id": sub.id, "stage": sub.stage, "version_no": sub.version_no,
-                     "reason": data["reason"], "return_code": data["return_code"]},
+                    _decision_facts(case, sub, reason=data["reason"], return_code=data["return_code"]),
                     article=ARTICLE, unit_id=case.unit_id)
             tx.audit("return_submission", project_id=project_id, article=ARTICLE,
                      rule="R-10-7" if separate else "R-10-8",
@@ -188,19 +209,15 @@ class DecisionCommands:
         """T33: APPROVAL_REFUSED, terminal; a reason is required."""
         ident = require_fg(self.caller, "作出不予批复决定")
         data = load_or_refuse(ReasonSchema(), payload)
-        with self.tx.command(ident, "refuse", idempotency_key=idempotency_key,
-                             request={"project_id": project_id, "submission_id": submission_id,
-                                      "payload": payload}) as tx:
+        with self._decision_tx(ident, "refuse", project_id, submission_id, payload, idempotency_key) as tx:
             if tx.replayed:
                 return tx.result
             case, sub = self._decide_on(tx, ident, project_id, submission_id, data["expected_version"])
-            sub.status, sub.decided_by, sub.decided_at = "REFUSED", ident.user_id, tx.now
-            sub.decision_reason = data["reason"]
+            _decide(sub, "REFUSED", data["reason"], ident, tx.now)
             case.stage_state, case.updated_at = stages.APPROVAL_REFUSED, tx.now
             tx.session.flush()
-            tx.emit("ApprovalRefused", project_id,
-                    {**cases.facts(case), "submission_id": sub.id, "stage": sub.stage, "version_no": sub.version_no,
-                     "reason": data["reason"]}, article=ARTICLE, unit_id=case.unit_id)
+            tx.emit("ApprovalRefused", project_id, _decision_facts(case, sub, reason=data["reason"]),
+                    article=ARTICLE, unit_id=case.unit_id)
             tx.audit("refuse", project_id=project_id, article=ARTICLE, rule="R-10-8",
                      details={"submission_id": sub.id, "reason": data["reason"]})
             tx.result = {**submission_out(sub), "stage_state": case.stage_state}
@@ -212,26 +229,20 @@ class DecisionCommands:
         opinions (R-14-3) and the case waits in its *_SUBMITTED state."""
         ident = require_fg(self.caller, "登记报送市政府的请示")
         data = load_or_refuse(RequestSchema(), payload)
-        with self.tx.command(ident, "record_government_request", idempotency_key=idempotency_key,
-                             request={"project_id": project_id, "submission_id": submission_id,
-                                      "payload": payload}) as tx:
+        with self._decision_tx(ident, "record_government_request", project_id, submission_id, payload,
+                               idempotency_key) as tx:
             if tx.replayed:
                 return tx.result
             s = tx.session
             case, sub = self._decide_on(tx, ident, project_id, submission_id, data["expected_version"])
             raise_any(decision_rules.opinion_blockers(data))
-            serialize_on(s, f"approval-request-no:{tx.now.year}")
-            doc_no = cases.next_doc_no(s, "REQUEST", tx.now.year)
+            doc_no = _next_doc_no(s, "REQUEST", tx.now)
             record = {"doc_no": doc_no, "kind": "REQUEST", "date": tx.now.date().isoformat(),
                       "project": cases.facts(case), "stage": sub.stage, "submission_id": sub.id,
                       "version_no": sub.version_no, "subject": data["subject"],
                       "sharing_chapter_opinion": data["sharing_chapter_opinion"],
                       "security_chapter_opinion": data["security_chapter_opinion"]}
-            row = ApprovalDecision(id=str(uuid.uuid4()), project_id=project_id, submission_id=sub.id,
-                                   stage=sub.stage, kind="REQUEST", doc_no=doc_no, record=cases.canonical(record),
-                                   digest=cases.digest_of(record), decided_by=ident.user_id,
-                                   decided_by_name=ident.name, decided_at=tx.now)
-            s.add(row)
+            row = _add_document(s, sub, "REQUEST", doc_no, record, ident, tx.now)
             case.updated_at = tx.now
             s.flush()
             tx.emit("GovernmentRequestRecorded", project_id,

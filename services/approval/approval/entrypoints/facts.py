@@ -27,46 +27,53 @@ def _known_submission(tx, event: CloudEvent) -> Submission | None:
     return sub
 
 
+def _row_to_update(tx, event: CloudEvent, model, key: str, **made_with):
+    """The fact's row, made (``model(**made_with)``) when there is none yet; None when the
+    event is older than what the row already holds."""
+    row = tx.session.get(model, key)
+    if _older(event, row):
+        return None
+    if row is None:
+        row = model(**made_with)
+        tx.session.add(row)
+    return row
+
+
 class FactHandlers:
     def apply_fact(self, tx, event: CloudEvent) -> bool:
+        if event.name == "NonSharingExceptionApproved":
+            self._non_sharing_approved(tx, event)
+            return True
+        # The other facts are about one submission, which approval must know.
         handler = {
             "TechnicalReviewOpened": self._technical_opened,
             "TechnicalReviewConcluded": self._technical_concluded,
             "EstimateReviewRequested": self._estimate_requested,
             "EstimateReviewed": self._estimate_reviewed,
             "CybersecurityReviewRecorded": self._security_recorded,
-            "NonSharingExceptionApproved": self._non_sharing_approved,
         }.get(event.name)
         if handler is None:
             return False
-        handler(tx, event)
+        sub = _known_submission(tx, event)
+        if sub is not None:
+            handler(tx, event, sub)
         return True
 
     def _technical_row(self, tx, event, sub) -> TechnicalReview | None:
-        row = tx.session.get(TechnicalReview, sub.id)
-        if _older(event, row):
-            return None
-        if row is None:
-            row = TechnicalReview(submission_id=sub.id, project_id=sub.project_id)
-            tx.session.add(row)
-        row.review_id, row.event_time, row.updated_at = event.data["review_id"], event.time, tx.now
+        row = _row_to_update(tx, event, TechnicalReview, sub.id, submission_id=sub.id, project_id=sub.project_id)
+        if row is not None:
+            row.review_id, row.event_time, row.updated_at = event.data["review_id"], event.time, tx.now
         return row
 
-    def _technical_opened(self, tx, event):
-        sub = _known_submission(tx, event)
-        if sub is None:
-            return
+    def _technical_opened(self, tx, event, sub):
         existing = tx.session.get(TechnicalReview, sub.id)
         if existing is not None and existing.outcome is not None:
             return   # the conclusion arrived first
         self._technical_row(tx, event, sub)
 
-    def _technical_concluded(self, tx, event):
+    def _technical_concluded(self, tx, event, sub):
         """R-10-2: bound to the exact version reviewed (its digest); A-09 carried-over conclusions included."""
         d = event.data
-        sub = _known_submission(tx, event)
-        if sub is None:
-            return
         if d.get("digest") and d["digest"] != sub.digest:
             tx.audit("ignored_fact", project_id=sub.project_id, article="第十条", rule="R-10-2",
                      details={"event": event.name, "submission_id": sub.id, "why": "digest differs"})
@@ -84,12 +91,9 @@ class FactHandlers:
         tx.audit("technical_review_heard", project_id=sub.project_id, article="第十条", rule="R-10-2",
                  details={"submission_id": sub.id, "review_id": row.review_id, "outcome": row.outcome})
 
-    def _estimate_requested(self, tx, event):
+    def _estimate_requested(self, tx, event, sub):
         """T26: a PD whose 概算 ≥ 1,000,000.00 goes to 财政; a package stays in its *_SUBMITTED state [I]."""
         d = event.data
-        sub = _known_submission(tx, event)
-        if sub is None:
-            return
         row = tx.session.get(EstimateReview, sub.id)
         if row is not None:
             return   # requested already, or reviewed before this request was delivered
@@ -103,12 +107,9 @@ class FactHandlers:
         tx.audit("estimate_review_requested", project_id=sub.project_id, article="第十条", rule="R-10-3",
                  details={"submission_id": sub.id, "requested_fen": d["requested_fen"]})
 
-    def _estimate_reviewed(self, tx, event):
+    def _estimate_reviewed(self, tx, event, sub):
         """T27: 财政's reviewed amount; the PD is back with FG."""
         d = event.data
-        sub = _known_submission(tx, event)
-        if sub is None:
-            return
         row = tx.session.get(EstimateReview, sub.id)
         if row is not None and row.status == "REVIEWED" and _older(event, row):
             return
@@ -125,18 +126,12 @@ class FactHandlers:
         tx.audit("estimate_reviewed", project_id=sub.project_id, article="第十条", rule="R-10-3",
                  details={"submission_id": sub.id, "reviewed_fen": d["reviewed_fen"]})
 
-    def _security_recorded(self, tx, event):
+    def _security_recorded(self, tx, event, sub):
         """网信's cybersecurity review; its important-domain judgement sets the flag (R-18-2, A-43)."""
         d = event.data
-        sub = _known_submission(tx, event)
-        if sub is None:
-            return
-        row = tx.session.get(SecurityReview, sub.id)
-        if _older(event, row):
-            return
+        row = _row_to_update(tx, event, SecurityReview, sub.id, submission_id=sub.id, project_id=sub.project_id)
         if row is None:
-            row = SecurityReview(submission_id=sub.id, project_id=sub.project_id)
-            tx.session.add(row)
+            return
         row.conclusion, row.opinion = d["conclusion"], d.get("opinion") or ""
         row.important_domain = bool(d.get("important_domain"))
         row.event_time, row.updated_at = event.time, tx.now
@@ -151,12 +146,9 @@ class FactHandlers:
     def _non_sharing_approved(self, tx, event):
         """R-30-2: the Leading Group approved building a system that will not share."""
         d = event.data
-        row = tx.session.get(NonSharingException, event.subject)
-        if _older(event, row):
-            return
+        row = _row_to_update(tx, event, NonSharingException, event.subject, project_id=event.subject)
         if row is None:
-            row = NonSharingException(project_id=event.subject)
-            tx.session.add(row)
+            return
         row.exception_id = str(d.get("exception_id") or event.id)
         row.system_id, row.basis = d.get("system_id"), d.get("basis")
         row.event_time, row.recorded_at = event.time, tx.now

@@ -15,7 +15,6 @@ from approval.topology import SUBSCRIBES
 from itpm_common.db import make_engine
 from itpm_common.migrations import upgrade
 from itpm_common.testing import publish_events, wait_for
-from itpm_common.topology import ServiceTopology, declare_all
 
 pytestmark = pytest.mark.integration
 
@@ -27,14 +26,9 @@ UNIT = {"user_id": "u-a", "name": "张三", "role": "UNIT", "unit_id": "unit-a",
 
 
 @pytest.fixture
-def approval(container_factory, amqp_vhost_uri, pg_database_url, identity_keys):
+def approval(service_on_broker, pg_database_url):
     upgrade(MIGRATIONS, pg_database_url)
-    declare_all(amqp_vhost_uri, [ServiceTopology("approval", SUBSCRIBES, (100, 200))])
-    config = {"AMQP_URI": amqp_vhost_uri, "DATABASE_URL": pg_database_url,
-              "IDENTITY_PUBLIC_KEY_FILE": str(identity_keys[1]), "ACCEPT": ["json", "cloudevents"],
-              "EVENT_RETRY_DELAYS_MS": "100,200", "FIXED_NOW": c3.NOW.isoformat()}
-    container_factory(ApprovalService, config).start()
-    return config
+    return service_on_broker(ApprovalService, SUBSCRIBES, pg_database_url, FIXED_NOW=c3.NOW.isoformat())
 
 
 def test_a_planned_project_from_entry_to_approved(approval, amqp_vhost_uri, pg_database_url, token_for):

@@ -7,13 +7,11 @@ determination lock) until the rival is seen waiting for it in
 pg_stat_activity, so the race is not left to timing.
 """
 
-import json
 from datetime import datetime
 
-import eventlet.patcher
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from approval.entrypoints import frameworks
 from approval.framework import Taxonomy
@@ -28,13 +26,9 @@ from itpm_common.errors import Refusal
 from itpm_common.events import event_type
 from itpm_common.identity import Identity
 from itpm_common.migrations import upgrade
-from itpm_common.testing import make_worker, wait_for, worker_deps
-from itpm_common.topology import ServiceTopology, declare_all
+from itpm_common.testing import Records, os_threading, race, wait_for
 
 pytestmark = pytest.mark.integration
-
-# eventlet has patched `threading`; psycopg2 waiting for a lock would block the one hub.
-threading = eventlet.patcher.original("threading")
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)
 LEAD = Identity("u-a", "张三", "UNIT", "unit-a", "市民政局")
@@ -82,13 +76,9 @@ def count(engine, sql, **params):
         return conn.execute(text(sql), params).scalar()
 
 
-def test_two_participants_confirm_at_once_over_the_broker(database, container_factory, amqp_vhost_uri,
-                                                          identity_keys, token_for):
+def test_two_participants_confirm_at_once_over_the_broker(database, service_on_broker, token_for):
     url, engine = database
-    declare_all(amqp_vhost_uri, [ServiceTopology("approval", SUBSCRIBES, (100, 200))])
-    config = {"AMQP_URI": amqp_vhost_uri, "DATABASE_URL": url, "IDENTITY_PUBLIC_KEY_FILE": str(identity_keys[1]),
-              "ACCEPT": ["json", "cloudevents"], "EVENT_RETRY_DELAYS_MS": "100,200"}
-    container_factory(ApprovalService, config).start()
+    config = service_on_broker(ApprovalService, SUBSCRIBES, url)
 
     with ClusterRpcProxy(config, context_data={"identity": token_for(LEAD)}) as lead:
         fw = lead.approval.create_framework(PAYLOAD, idempotency_key="create-1")
@@ -119,9 +109,9 @@ def test_two_participants_confirm_at_once_over_the_broker(database, container_fa
 def rival_waits_for_the_first(monkeypatch, engine):
     """The first locking read holds its lock until another backend waits on a lock; returns
     an Event set once the first holds it, for the rival to start."""
-    holding = threading.Event()
+    holding = os_threading.Event()
     original = frameworks._load_visible
-    first = threading.Lock()
+    first = os_threading.Lock()
 
     def load_and_hold(s, ident, framework_id, *, lock=False):
         result = original(s, ident, framework_id, lock=lock)
@@ -136,47 +126,15 @@ def rival_waits_for_the_first(monkeypatch, engine):
     return holding
 
 
-def race(first, second, holding) -> list:
-    results = [None, None]
-
-    def run(i, call, wait=None):
-        if wait is not None:
-            wait.wait(30)
-        try:
-            results[i] = call()
-        except Exception as exc:  # a Refusal, or a crash that must not pass as one
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(0, first)),
-               threading.Thread(target=run, args=(1, second, holding))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
-
-
 @pytest.fixture
-def workers(database, token_pair):
+def workers(database, independent_workers):
     url, _ = database
-    clock = FixedClock(NOW)
-    made = []
-
-    def make(who):
-        deps = worker_deps(url, "approval", infra, clock, lock=False)
-        made.append(deps)
-        return make_worker(ApprovalService, deps, token_pair, who, settings=ApprovalSettings(),
-                           framework_taxonomy=Taxonomy.default())
-
-    yield make
-    for deps in made:
-        deps.dispose()
+    return independent_workers(url, ApprovalService, "approval", infra, FixedClock(NOW), settings=ApprovalSettings(),
+                               framework_taxonomy=Taxonomy.default())
 
 
 def outbox(engine, name):
-    with engine.connect() as conn:
-        rows = conn.execute(select(infra.outbox.c.body).order_by(infra.outbox.c.seq)).scalars().all()
-    return [b for b in map(json.loads, rows) if b["type"] == event_type("approval", name)]
+    return Records(engine, infra, "approval").events(name)
 
 
 def test_two_participants_confirming_at_once_both_count(database, workers, monkeypatch):
@@ -184,7 +142,7 @@ def test_two_participants_confirming_at_once_both_count(database, workers, monke
     fid = workers(LEAD).create_framework(PAYLOAD)["framework_id"]
     holding = rival_waits_for_the_first(monkeypatch, engine)
     results = race(lambda: workers(B).confirm_framework(fid, {"version_no": 1}),
-                   lambda: workers(C).confirm_framework(fid, {"version_no": 1}), holding)
+                   lambda: workers(C).confirm_framework(fid, {"version_no": 1}), after=holding)
     assert all(isinstance(r, dict) for r in results), results
     # The second saw the first's confirmation once the lock was released.
     assert results[1]["pending_unit_ids"] == []
@@ -197,7 +155,7 @@ def test_r_0_2_a_confirmation_racing_an_edit_is_refused_as_stale(database, worke
     fid = workers(LEAD).create_framework(PAYLOAD)["framework_id"]
     holding = rival_waits_for_the_first(monkeypatch, engine)
     results = race(lambda: workers(LEAD).edit_framework(fid, {**PAYLOAD, "goals": "修订", "version_no": 1}),
-                   lambda: workers(B).confirm_framework(fid, {"version_no": 1}), holding)
+                   lambda: workers(B).confirm_framework(fid, {"version_no": 1}), after=holding)
     assert results[0]["version_no"] == 2
     assert isinstance(results[1], Refusal) and (results[1].code, results[1].rule) == ("STATE-INVALID", "R-0-2")
     assert outbox(engine, "FrameworkParticipantConfirmed") == []
@@ -212,7 +170,7 @@ def test_two_determinations_at_once_determine_it_once(database, workers, monkeyp
     holding = rival_waits_for_the_first(monkeypatch, engine)
     results = race(lambda: workers(LEAD).determine_framework(fid, {"version_no": 1}, idempotency_key="d-1"),
                    lambda: workers(LEAD).determine_framework(fid, {"version_no": 1}, idempotency_key="d-2"),
-                   holding)
+                   after=holding)
     assert results[0]["status"] == "DETERMINED"
     assert isinstance(results[1], Refusal) and results[1].code == "STATE-INVALID"
     assert len(outbox(engine, "FrameworkDetermined")) == 1

@@ -12,7 +12,6 @@ from itpm_common.db import make_engine
 from itpm_common.events import CloudEvent, event_type
 from itpm_common.migrations import upgrade
 from itpm_common.testing import publish_events, wait_for
-from itpm_common.topology import ServiceTopology, declare_all
 
 pytestmark = pytest.mark.integration
 
@@ -30,14 +29,9 @@ def copied(version_no, items):
 
 
 @pytest.fixture
-def approval(container_factory, amqp_vhost_uri, pg_database_url, identity_keys):
+def approval(service_on_broker, pg_database_url):
     upgrade(MIGRATIONS, pg_database_url)
-    declare_all(amqp_vhost_uri, [ServiceTopology("approval", SUBSCRIBES, (100, 200))])
-    config = {"AMQP_URI": amqp_vhost_uri, "DATABASE_URL": pg_database_url,
-              "IDENTITY_PUBLIC_KEY_FILE": str(identity_keys[1]), "ACCEPT": ["json", "cloudevents"],
-              "EVENT_RETRY_DELAYS_MS": "100,200"}
-    container_factory(ApprovalService, config).start()
-    return config
+    return service_on_broker(ApprovalService, SUBSCRIBES, pg_database_url)
 
 
 def test_copied_plan_then_amendment(approval, amqp_vhost_uri, pg_database_url, token_for):

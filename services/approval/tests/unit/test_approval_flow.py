@@ -2,22 +2,18 @@
 the catalog, the entries and stages, FG's decisions, the facts other services announce, the reads."""
 
 import importlib.util
-import json
-import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from approval.cross_department import FrameworkGate
 from approval.migrate import MIGRATIONS
 from approval.models import infra
 from approval.service import ApprovalService
 from approval.settings import ApprovalSettings
-from itpm_common.clock import FixedClock
 from itpm_common.errors import Refusal
 from itpm_common.identity import Identity
-from itpm_common.testing import make_worker, migrated_sqlite, worker_deps
+from itpm_common.testing import Records, make_worker, sqlite_worker_fixtures
 
 _spec = importlib.util.spec_from_file_location("approval_chapter3", Path(__file__).parents[1] / "chapter3.py")
 c3 = importlib.util.module_from_spec(_spec)
@@ -39,11 +35,7 @@ USERS = {
 CODE = "2026-320700-65-01-000123"
 
 
-@pytest.fixture
-def provider(tmp_path):
-    deps = worker_deps(migrated_sqlite(tmp_path, "approval", MIGRATIONS), "approval", infra, FixedClock(NOW))
-    yield deps
-    deps.dispose()
+db_url, clock, provider, other_instance = sqlite_worker_fixtures("approval", MIGRATIONS, infra, NOW)
 
 
 @pytest.fixture
@@ -63,18 +55,8 @@ def refused(call, *args, **kwargs) -> Refusal:
     return info.value
 
 
-def outbox(provider):
-    with provider.engine.connect() as conn:
-        return [json.loads(b) for b in conn.execute(select(infra.outbox.c.body).order_by(infra.outbox.c.seq))
-                .scalars()]
-
-
-def snake(name):
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-def events(provider, name):
-    return [e for e in outbox(provider) if e["type"].endswith(f".{snake(name)}.v1")]
+def events(provider, name=None):
+    return Records(provider.engine, infra, "approval").events(name)
 
 
 @pytest.fixture
@@ -145,7 +127,7 @@ def test_catalog_versions_and_r_14_7_refusal(as_, project, provider):
     narrowed = catalog()
     narrowed["entries"][0]["consumer_scope"] = {"kind": "NAMED_DEPARTMENTS", "departments": ["市公安局"]}
     assert refused(as_("UNIT").submit_catalog, project, narrowed).code == "E14-SHARING-NARROWED"
-    assert [e["type"].split(".")[-2] for e in outbox(provider)][-2:] == [
+    assert Records(provider.engine, infra, "approval").names()[-2:] == [
         "resource_catalog_submitted", "resource_catalog_versioned"]
     assert as_("FG").get_catalog(project, 1)["version_no"] == 1
 

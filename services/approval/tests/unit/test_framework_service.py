@@ -16,9 +16,8 @@ from approval.service import ApprovalService
 from approval.settings import ApprovalSettings
 from itpm_common.clock import SHANGHAI, FixedClock
 from itpm_common.errors import Refusal
-from itpm_common.events import event_type
 from itpm_common.identity import Identity
-from itpm_common.testing import make_worker, migrated_sqlite, worker_deps
+from itpm_common.testing import Records, make_worker, migrated_sqlite, worker_deps
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)
 USERS = {
@@ -98,10 +97,7 @@ def refused(call, *args, **kwargs) -> Refusal:
 
 
 def events(provider, name=None):
-    with provider.engine.connect() as conn:
-        rows = conn.execute(select(infra.outbox.c.body).order_by(infra.outbox.c.seq)).scalars().all()
-    out = [json.loads(b) for b in rows]
-    return [e for e in out if e["type"] == event_type("approval", name)] if name else out
+    return Records(provider.engine, infra, "approval").events(name)
 
 
 def audit(provider):

@@ -2,21 +2,19 @@
 plan-listed; an amended version supersedes it. Through worker_factory with
 the real unit of work, a migrated SQLite file and signed identities."""
 
-import json
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
 
 from approval.migrate import MIGRATIONS
 from approval.models import infra
 from approval.service import ApprovalService
 from approval.settings import ApprovalSettings
-from itpm_common.clock import SHANGHAI, FixedClock
+from itpm_common.clock import SHANGHAI
 from itpm_common.errors import Refusal
 from itpm_common.events import CloudEvent, event_type
 from itpm_common.identity import Identity
-from itpm_common.testing import make_worker, migrated_sqlite, worker_deps
+from itpm_common.testing import Records, make_worker, sqlite_worker_fixtures
 
 NOW = datetime(2025, 1, 20, 15, 0, tzinfo=SHANGHAI)
 USERS = {
@@ -34,11 +32,7 @@ USERS = {
 }
 
 
-@pytest.fixture
-def provider(tmp_path):
-    deps = worker_deps(migrated_sqlite(tmp_path, "approval", MIGRATIONS), "approval", infra, FixedClock(NOW))
-    yield deps
-    deps.dispose()
+db_url, clock, provider, other_instance = sqlite_worker_fixtures("approval", MIGRATIONS, infra, NOW)
 
 
 @pytest.fixture
@@ -76,14 +70,7 @@ def listed(as_, who="FG", **filters):
 
 
 def audit(provider):
-    with provider.engine.connect() as conn:
-        rows = conn.execute(select(infra.audit_log).order_by(infra.audit_log.c.seq)).mappings()
-        return [{**r, "details": json.loads(r["details"])} for r in rows]
-
-
-def outbox(provider):
-    with provider.engine.connect() as conn:
-        return conn.execute(select(infra.outbox.c.type)).scalars().all()
+    return Records(provider.engine, infra, "approval").audit()
 
 
 def test_the_copied_plan_lists_its_build_items(as_, provider):
@@ -101,7 +88,7 @@ def test_the_copied_plan_lists_its_build_items(as_, provider):
     assert (entry["action"], entry["outcome"], entry["article"], entry["rule"]) == (
         "record_plan_listing", "ACCEPTED", "第八条", "R-8-4")
     assert entry["details"]["listed"] == ["p-1", "p-2", "p-3"] and entry["actor_role"] == "SYSTEM"
-    assert outbox(provider) == []
+    assert Records(provider.engine, infra, "approval").events() == []
 
 
 def test_the_plan_event_is_no_project_in_the_projection(as_):

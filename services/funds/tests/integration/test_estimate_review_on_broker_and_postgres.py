@@ -23,7 +23,6 @@ from itpm_common.events import CloudEvent, event_type
 from itpm_common.identity import Identity
 from itpm_common.migrations import upgrade
 from itpm_common.testing import make_worker, publish_events, wait_for, worker_deps
-from itpm_common.topology import ServiceTopology, declare_all
 from itpm_common.uow import TransactionFactory
 
 pytestmark = pytest.mark.integration
@@ -46,14 +45,9 @@ def pd_submitted(project_id: str, estimate_fen: int, version_no: int = 1) -> Clo
 
 
 @pytest.fixture
-def funds(container_factory, amqp_vhost_uri, pg_database_url, identity_keys):
+def funds(service_on_broker, pg_database_url):
     upgrade(MIGRATIONS, pg_database_url)
-    declare_all(amqp_vhost_uri, [ServiceTopology("funds", SUBSCRIBES, (100, 200))])
-    config = {"AMQP_URI": amqp_vhost_uri, "DATABASE_URL": pg_database_url,
-              "IDENTITY_PUBLIC_KEY_FILE": str(identity_keys[1]), "ACCEPT": ["json", "cloudevents"],
-              "EVENT_RETRY_DELAYS_MS": "100,200"}
-    container_factory(FundsService, config).start()
-    return config
+    return service_on_broker(FundsService, SUBSCRIBES, pg_database_url)
 
 
 def test_submission_request_and_conclusion_over_the_broker(funds, amqp_vhost_uri, pg_database_url, token_for):

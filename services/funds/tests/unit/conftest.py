@@ -3,54 +3,27 @@ real signed identities and the real unit of work; only the broker is absent."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
 
 from funds.migrate import MIGRATIONS
 from funds.models import infra
 from funds.service import FundsService
 from funds.settings import FundsSettings
-from itpm_common.clock import SHANGHAI, FixedClock
+from itpm_common.clock import SHANGHAI
 from itpm_common.events import CloudEvent, event_type
 from itpm_common.identity import Identity
-from itpm_common.testing import WorkerDeps, make_worker, migrated_sqlite, worker_deps
+from itpm_common.testing import ROLE_USERS, Records, make_worker, sqlite_worker_fixtures
 
 NOW = datetime(2025, 6, 2, 10, 0, tzinfo=SHANGHAI)
 TOTAL = 800_000_000  # 800万元
 
-USERS = {
-    "UNIT": Identity("u-unit-a", "张三", "UNIT", "unit-a", "市民政局"),
-    "UNIT_B": Identity("u-unit-b", "李四", "UNIT", "unit-b", "市交通运输局"),
-    "ZWB": Identity("u-zwb-1", "王政务", "ZWB", "zwb", "市政务办"),
-    "FG": Identity("u-fg-1", "发改甲", "FG", "fg", "市发改委"),
-    "WX": Identity("u-wx-1", "网信甲", "WX", "wx", "市委网信办"),
-    "CZ": Identity("u-cz-1", "财政甲", "CZ", "cz", "市财政局"),
-    "CZ2": Identity("u-cz-2", "财政乙", "CZ", "cz", "市财政局"),
-    "SJ": Identity("u-sj-1", "审计甲", "SJ", "sj", "市审计局"),
-    "BM": Identity("u-bm-1", "保密甲", "BM", "bm", "市国家保密局"),
-    "LG": Identity("u-lg-1", "领导小组成员", "LG", "lg", "市政务信息化领导小组"),
-    "JL": Identity("u-jl-1", "监理甲", "JL", "jl-co", "某监理公司"),
-}
+USERS = {**ROLE_USERS,
+         "CZ2": Identity("u-cz-2", "财政乙", "CZ", "cz", "市财政局")}
 
 
-@pytest.fixture
-def db_url(tmp_path):
-    return migrated_sqlite(tmp_path, "funds", MIGRATIONS)
-
-
-@pytest.fixture
-def clock():
-    return FixedClock(NOW)
-
-
-@pytest.fixture
-def provider(db_url, clock):
-    deps = worker_deps(db_url, "funds", infra, clock)
-    yield deps
-    deps.dispose()
+db_url, clock, provider, other_instance = sqlite_worker_fixtures("funds", MIGRATIONS, infra, NOW)
 
 
 @pytest.fixture
@@ -128,33 +101,10 @@ def confirmation(result="SECURED", amount=TOTAL, **overrides) -> dict:
     return body
 
 
-class Db:
-    """Reads the outbox and audit chain the way an inspector would."""
-
-    def __init__(self, provider: WorkerDeps):
-        self.engine = provider.engine
-
-    def events(self, name: str | None = None) -> list[dict]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(infra.outbox.c.body).order_by(infra.outbox.c.seq)).scalars()
-            out = [json.loads(b) for b in rows]
-        if name:
-            wanted = event_type("funds", name)
-            out = [e for e in out if e["type"] == wanted]
-        return out
-
-    def names(self) -> list[str]:
-        return [e["type"].split(".")[-2] for e in self.events()]
-
-    def audit(self) -> list[dict]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(infra.audit_log).order_by(infra.audit_log.c.seq)).mappings()
-            return [{**r, "details": json.loads(r["details"])} for r in rows]
-
-
 @pytest.fixture
 def db(provider):
-    return Db(provider)
+    """The outbox and audit chain, read the way an inspector would."""
+    return Records(provider.engine, infra, "funds")
 
 
 # Helpers as fixtures: with --import-mode=importlib a test cannot import conftest.
@@ -178,11 +128,3 @@ def ev():
 def confirm_payload():
     return confirmation
 
-
-@pytest.fixture
-def other_instance(db_url, clock):
-    """A second service instance on the same database, as another process
-    would be: its own engine and no share in this process's SQLite lock."""
-    deps = worker_deps(db_url, "funds", infra, clock, lock=False)
-    yield deps
-    deps.dispose()

@@ -4,7 +4,6 @@ only the broker is absent."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,10 +11,10 @@ import pytest
 from sqlalchemy import select
 
 import planning
-from itpm_common.clock import SHANGHAI, FixedClock
+from itpm_common.clock import SHANGHAI
 from itpm_common.events import CloudEvent, event_type
 from itpm_common.identity import Identity
-from itpm_common.testing import DEMO_IDENTITIES, WorkerDeps, make_worker, migrated_sqlite, worker_deps
+from itpm_common.testing import DEMO_IDENTITIES, Records, WorkerDeps, make_worker, sqlite_worker_fixtures
 from planning.models import infra
 from planning.schemas import PlanApplicationSchema
 from planning.service import PlanningService
@@ -32,9 +31,7 @@ USERS = {
 }
 
 
-@pytest.fixture
-def db_url(tmp_path):
-    return migrated_sqlite(tmp_path, "planning", MIGRATIONS)
+db_url, clock, provider, other_instance = sqlite_worker_fixtures("planning", MIGRATIONS, infra, NOW)
 
 
 # The calls of the plan years the sample applications are for; NOW falls inside them.
@@ -53,18 +50,6 @@ def call_2027(provider):
                 plan_year=year, status="OPEN", notice=None, opened_by="zwb", opened_at=NOW, version=1,
                 **CALL_WINDOW))
     return CALL_WINDOW
-
-
-@pytest.fixture
-def clock():
-    return FixedClock(NOW)
-
-
-@pytest.fixture
-def provider(db_url, clock):
-    deps = worker_deps(db_url, "planning", infra, clock)
-    yield deps
-    deps.dispose()
 
 
 @pytest.fixture
@@ -114,29 +99,15 @@ def concluded():
     return make
 
 
-class Db:
+class Db(Records):
     """Reads the tables the way an inspector would, outside the service."""
 
     def __init__(self, provider: WorkerDeps):
-        self.engine = provider.engine
-
-    def _rows(self, statement):
-        with self.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(statement).mappings()]
-
-    def events(self, name: str | None = None) -> list[dict]:
-        rows = self._rows(select(infra.outbox.c.body).order_by(infra.outbox.c.seq))
-        out = [json.loads(r["body"]) for r in rows]
-        if name:
-            out = [e for e in out if e["type"] == event_type("planning", name)]
-        return out
-
-    def audit(self) -> list[dict]:
-        rows = self._rows(select(infra.audit_log).order_by(infra.audit_log.c.seq))
-        return [{**r, "details": json.loads(r["details"])} for r in rows]
+        super().__init__(provider.engine, infra, "planning")
 
     def inbox(self) -> list[dict]:
-        return self._rows(select(infra.inbox))
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(select(infra.inbox)).mappings()]
 
     def count(self, table: str) -> int:
         with self.engine.connect() as conn:

@@ -7,19 +7,15 @@ The threads meet at a barrier right after reading, so the race is not left
 to timing: both decisions are always taken on the same state.
 """
 
-import json
 from datetime import datetime
 
-import eventlet.patcher
 import pytest
-from sqlalchemy import select
 
 from itpm_common.clock import SHANGHAI, FixedClock
-from itpm_common.errors import Refusal
 from itpm_common.events import CloudEvent, event_type
 from itpm_common.identity import Identity
 from itpm_common.migrations import upgrade
-from itpm_common.testing import make_worker, worker_deps
+from itpm_common.testing import meet_after_reading, one_won, outbox_events, race
 from review import service, store
 from review.migrate import MIGRATIONS
 from review.models import infra
@@ -27,10 +23,6 @@ from review.service import ReviewService
 from review.settings import ReviewSettings
 
 pytestmark = pytest.mark.integration
-
-# eventlet has patched `threading` into greenthreads; psycopg2 would block the
-# one hub while waiting for a row lock. Real threads wait in the database.
-threading = eventlet.patcher.original("threading")
 
 ZWB = Identity("u-zwb-1", "王政务", "ZWB", "zwb", "市政务办")
 ZWB2 = Identity("u-zwb-2", "赵政务", "ZWB", "zwb", "市政务办")
@@ -54,74 +46,15 @@ def database(pg_database_url):
 
 
 @pytest.fixture
-def workers(database, token_pair):
+def workers(database, independent_workers):
     """``workers(who)``: a worker for that user on its own engine (its own
     connection pool, as another process would have)."""
-    clock = FixedClock(datetime(2025, 3, 10, 9, 30, tzinfo=SHANGHAI))
-    made = []
-
-    def make(who: Identity | None):
-        deps = worker_deps(database, "review", infra, clock, lock=False)
-        made.append(deps)
-        return make_worker(ReviewService, deps, token_pair, who, settings=ReviewSettings())
-
-    yield make
-    for deps in made:
-        deps.dispose()
+    return independent_workers(database, ReviewService, "review", infra,
+                               FixedClock(datetime(2025, 3, 10, 9, 30, tzinfo=SHANGHAI)), settings=ReviewSettings())
 
 
 def outbox(url: str, name: str) -> list[dict]:
-    from itpm_common.db import make_engine
-
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(select(infra.outbox.c.body).order_by(infra.outbox.c.seq)).scalars().all()
-    finally:
-        engine.dispose()
-    wanted = event_type("review", name)
-    return [b for b in map(json.loads, rows) if b["type"] == wanted]
-
-
-def meet_after_reading(monkeypatch, module, name: str):
-    """Both threads stop right after ``module.name`` has read, until both have."""
-    barrier = threading.Barrier(2, timeout=60)
-    original = getattr(module, name)
-
-    def read_then_meet(*args, **kwargs):
-        result = original(*args, **kwargs)
-        barrier.wait()
-        return result
-
-    monkeypatch.setattr(module, name, read_then_meet)
-
-
-def race(*calls) -> list:
-    """Run the calls in two OS threads at once; each result or Refusal."""
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            results[i] = call()
-        except Refusal as refusal:
-            results[i] = refusal
-        except Exception as exc:  # reported, so a crash is not mistaken for a refusal
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
-def one_won(results) -> tuple:
-    won = [r for r in results if isinstance(r, dict)]
-    lost = [r for r in results if not isinstance(r, dict)]
-    assert len(won) == 1 and len(lost) == 1, results
-    assert isinstance(lost[0], Refusal), lost[0]
-    return won[0], lost[0]
+    return outbox_events(url, infra, "review", name)
 
 
 def test_two_officials_opening_the_plan_review_at_once(database, workers, monkeypatch):

@@ -12,7 +12,6 @@ from itpm_common.db import make_engine
 from itpm_common.events import CloudEvent, event_type
 from itpm_common.migrations import upgrade
 from itpm_common.testing import publish_events, wait_for
-from itpm_common.topology import ServiceTopology, declare_all
 from review.migrate import MIGRATIONS
 from review.service import ReviewService
 from review.topology import SUBSCRIBES
@@ -30,14 +29,9 @@ def submitted(project_id: str) -> CloudEvent:
 
 
 @pytest.fixture
-def review(container_factory, amqp_vhost_uri, pg_database_url, identity_keys):
+def review(service_on_broker, pg_database_url):
     upgrade(MIGRATIONS, pg_database_url)
-    declare_all(amqp_vhost_uri, [ServiceTopology("review", SUBSCRIBES, (100, 200))])
-    config = {"AMQP_URI": amqp_vhost_uri, "DATABASE_URL": pg_database_url,
-              "IDENTITY_PUBLIC_KEY_FILE": str(identity_keys[1]), "ACCEPT": ["json", "cloudevents"],
-              "EVENT_RETRY_DELAYS_MS": "100,200"}
-    container_factory(ReviewService, config).start()
-    return config
+    return service_on_broker(ReviewService, SUBSCRIBES, pg_database_url)
 
 
 def test_duplicate_delivery_is_recorded_once_and_opens_one_review(review, amqp_vhost_uri, pg_database_url,

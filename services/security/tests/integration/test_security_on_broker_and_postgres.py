@@ -16,7 +16,6 @@ from itpm_common.events import CloudEvent, event_type
 from itpm_common.identity import Identity
 from itpm_common.migrations import upgrade
 from itpm_common.testing import make_worker, publish_events, wait_for, worker_deps
-from itpm_common.topology import ServiceTopology, declare_all
 from itpm_common.uow import TransactionFactory
 from security import cybersecurity
 from security.migrate import MIGRATIONS
@@ -53,14 +52,9 @@ def review(submission_id: str, conclusion: str = "PASS", opinion: str = "同意�
 
 
 @pytest.fixture
-def security(container_factory, amqp_vhost_uri, pg_database_url, identity_keys):
+def security(service_on_broker, pg_database_url):
     upgrade(MIGRATIONS, pg_database_url)
-    declare_all(amqp_vhost_uri, [ServiceTopology("security", SUBSCRIBES, (100, 200))])
-    config = {"AMQP_URI": amqp_vhost_uri, "DATABASE_URL": pg_database_url,
-              "IDENTITY_PUBLIC_KEY_FILE": str(identity_keys[1]), "ACCEPT": ["json", "cloudevents"],
-              "EVENT_RETRY_DELAYS_MS": "100,200"}
-    container_factory(SecurityService, config).start()
-    return config
+    return service_on_broker(SecurityService, SUBSCRIBES, pg_database_url)
 
 
 def test_submission_review_and_supersession_over_the_broker(security, amqp_vhost_uri, pg_database_url, token_for):
