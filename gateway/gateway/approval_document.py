@@ -152,7 +152,7 @@ def to_pdf(decision: dict) -> bytes:
     story += [HRFlowable(width="100%", thickness=0.6, color=colors.black), Spacer(1, 1 * mm),
               Paragraph(f"抄送：{COPY_TO}。", small),
               Paragraph(f"校验码（SHA-256）：{escape(decision['digest'])}", small),
-              Paragraph("核验：在本系统“批复核验”中输入文号与校验码，"
+              Paragraph("核验：打开本系统的“批复核验”页面（/verify，无需登录），输入文号与校验码；"
                         "或调用 GET /api/approval-documents/verify。", small)]
     pdf.build(story)
     return out.getvalue()

@@ -21,7 +21,7 @@ from .rpc import ServiceUnavailable
 # screen under a new first path segment adds its name here.
 CLIENT_SECTIONS = ("login", "workbench", "projects", "apply", "adhoc", "rankings", "plan-calls", "annual-plans",
                    "estimate-reviews", "cybersecurity-reviews", "approvals", "dashboard", "api-docs",
-                   "technical-reviews", "frameworks")
+                   "technical-reviews", "frameworks", "verify")
 _SECTIONS = ",".join(f"'{name}'" for name in CLIENT_SECTIONS)
 
 

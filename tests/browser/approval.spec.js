@@ -7,86 +7,11 @@
 // with 第十条 when it tries to approve, and returns it with a reason the department reads on its form.
 const { test, expect, request: playwrightRequest } = require('@playwright/test')
 const fs = require('fs')
-const { APPROVAL_YEAR, PASSWORD, PDF, application } = require('./scenario')
+const { APPROVAL_YEAR, application } = require('./scenario')
+const { BASE_URL, plannedProject } = require('./planned')
 const h = require('./helpers')
 
 const { field } = h
-const BASE_URL = process.env.ITPM_BASE_URL || 'http://127.0.0.1:8080'
-const OPINION = { verdict: 'AGREE', necessity: '确有必要', feasibility: '方案可行', security: '安全可控', budget: '预算合理' }
-const CRITERIA = { policy_need: 'MET', intensive_sharing: 'MET', content_funding: 'MET', security_solution: 'MET' }
-
-const today = (days = 0) => new Date(Date.now() + days * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
-let keys = 0
-const key = () => `approval-spec-${Date.now()}-${keys++}`
-
-// One signed-in user on the HTTP API.
-async function apiAs(username) {
-  const ctx = await playwrightRequest.newContext({ baseURL: BASE_URL })
-  const login = await ctx.post('/api/auth/login', { data: { username, password: PASSWORD } })
-  expect(login.status()).toBe(200)
-  const headers = { Authorization: `Bearer ${(await login.json()).token}` }
-  const call = async (method, url, data, expected) => {
-    const res = await ctx.fetch(url, { method, data, headers: { ...headers, 'Idempotency-Key': key() } })
-    const body = await res.json().catch(() => null)
-    if (expected) expect(res.status(), `${method} ${url}: ${JSON.stringify(body)}`).toBe(expected)
-    return { status: res.status(), body }
-  }
-  return {
-    post: (url, data, expected = 201) => call('POST', url, data, expected),
-    get: (url) => call('GET', url),
-    upload: async (name, buffer) => {
-      const res = await ctx.post('/api/documents', { headers, multipart: { file: { name, mimeType: 'application/pdf', buffer } } })
-      expect(res.status()).toBe(201)
-      return res.json()
-    },
-    // Events reach the services in a moment: ask until the answer is what the next step needs.
-    until: async (url, ok) => {
-      let last
-      await expect.poll(async () => { last = await call('GET', url); return last.status === 200 && ok(last.body) },
-        { timeout: 30_000, intervals: [500, 1000] }).toBe(true)
-      return last.body
-    },
-    retry: async (url, data, expected) => {
-      await expect.poll(async () => (await call('POST', url, data)).status, { timeout: 30_000, intervals: [500, 1000] }).toBe(expected)
-    },
-  }
-}
-
-// Chapter 2 over the API: the call, the application, the plan review, the plan approved and copied to 发改.
-async function plannedProject(app) {
-  const [zwb, police, lg, fg] = await Promise.all(['zwb', 'police', 'lg', 'fg'].map(apiAs))
-  await zwb.post('/api/plan-calls', { plan_year: APPROVAL_YEAR, opens_on: today(-1), closes_on: today(20), notice: '立项审批测试年度' })
-  const documents = {
-    application_form: await police.upload('申报书.pdf', app.files.form.buffer),
-    project_plan: await police.upload('项目方案.pdf', app.files.plan.buffer),
-  }
-  const { body: project } = await police.post('/api/plan-applications', {
-    name: app.name, plan_year: APPROVAL_YEAR, category: 'BUILD', build_kind: 'NEW', system: { new_system_name: app.system },
-    policy_basis: [{ title: app.basis.title, doc_number: app.basis.number, level: app.basis.level }],
-    need: app.texts.need, objectives: app.texts.objectives, intensive_sharing: app.texts.intensive_sharing,
-    infrastructure: { egov_network: true, gov_cloud: true, bigdata_center: true, lyg_app: false }, standards: [app.standards],
-    content: app.texts.content, estimate_fen: 300_000_000, funding_sources: [{ type: 'MUNICIPAL', amount_fen: 300_000_000 }],
-    security_solution: app.texts.security_solution, rank: app.rank, documents, truthfulness_declared_by: app.signer,
-    internal_review: { necessity: true, feasibility: true, completeness: true, conformity: true, signed_by: app.signer },
-    scope: { budget_unit: true, budget_funds: true, system_type: 'BUSINESS_SYSTEM' },
-  })
-  await zwb.retry(`/api/projects/${project.id}/review/open`, {}, 201)
-  for (const bureau of ['wx', 'fg', 'gx', 'cz']) await (await apiAs(bureau)).post(`/api/projects/${project.id}/review/opinions`, OPINION)
-  await zwb.post(`/api/projects/${project.id}/review/conclusion`, { outcome: 'DRAFT', consolidated_opinion: '四部门均同意', criteria: CRITERIA }, 200)
-  await zwb.until(`/api/projects/${project.id}`, (p) => p.state === 'PLAN_DRAFTED')
-  await zwb.post(`/api/plan-calls/${APPROVAL_YEAR}/close`, {}, 200)
-  const { body: plan } = await zwb.post(`/api/annual-plans/${APPROVAL_YEAR}/compile`, { build_order: [project.id] }, 200)
-  await zwb.post(`/api/annual-plans/${APPROVAL_YEAR}/submit`, { expected_version: plan.version }, 200)
-  await lg.post(`/api/annual-plans/${APPROVAL_YEAR}/approve`, { document_number: `连信领〔${APPROVAL_YEAR - 1}〕9号`, note: '同意' }, 200)
-  await fg.until(`/api/projects/${project.id}/approval-entry`, (e) => e.may_enter && e.plan_listed)
-  await police.until(`/api/projects/${project.id}`, (p) => p.state === 'PLANNED')
-  return project.id
-}
-
-async function upload(page, testId, name) {
-  await page.locator(`[data-test=${testId}-input]`).setInputFiles({ name, mimeType: 'application/pdf', buffer: Buffer.concat([PDF, Buffer.from(`% ${name}\n`)]) })
-  await expect(page.locator(`[data-test=${testId}-done]`)).toContainText(name)
-}
 
 test.describe.serial('发改 approves a planned project', () => {
   const app = application('市域社会治理指挥平台', { year: APPROVAL_YEAR, rank: 1 })
@@ -95,7 +20,7 @@ test.describe.serial('发改 approves a planned project', () => {
 
   test.beforeAll(async () => {
     test.setTimeout(180_000)
-    url = `/projects/${await plannedProject(app)}`
+    url = `/projects/${await plannedProject(app, APPROVAL_YEAR)}`
   })
 
   test('every track is closed until the project has a code; the platform issues one; the catalog and the proposal go in', async ({ page }) => {
@@ -126,7 +51,7 @@ test.describe.serial('发改 approves a planned project', () => {
 
     await h.chooseRadio(page, 'stage-choice', '项目建议书')
     await field(page, 'stage-total').fill('3,000,000.00')
-    await upload(page, 'upload-stage-proposal', '项目建议书.pdf')
+    await h.uploadPdf(page, 'upload-stage-proposal', '项目建议书.pdf')
     await h.shot(page, 'approval-proposal-form')
     await page.locator('[data-test=submit-stage]').click()
     await h.expectState(page, '项目建议书已报送')
@@ -164,7 +89,7 @@ test.describe.serial('发改 approves a planned project', () => {
     await page.locator('[data-test=work-item-link]', { hasText: app.name }).first().click()
     await expect(page).toHaveURL(/action=approval-submission/)
     await field(page, 'stage-total').fill('3000000')
-    await upload(page, 'upload-stage-fsr', '可行性研究报告.pdf')
+    await h.uploadPdf(page, 'upload-stage-fsr', '可行性研究报告.pdf')
     await field(page, 'sharing-chapter').fill('事件数据通过市共享交换平台向全部政务部门无条件共享')
     await field(page, 'security-needs_analysis').fill('系统承载社会治理事件数据，按等保三级防护')
     await field(page, 'security-tasks_and_content').fill('边界防护、主机加固、数据加密与审计')

@@ -1,7 +1,7 @@
 // What a person does on the portal's screens, step by step.
 const path = require('path')
 const { expect } = require('@playwright/test')
-const { PASSWORD, SCREENSHOTS } = require('./scenario')
+const { PASSWORD, PDF, SCREENSHOTS } = require('./scenario')
 
 // A form field by its data-test name: Element Plus puts the attribute on the native input itself (el-input)
 // or on a wrapper around it (el-input-number).
@@ -93,7 +93,8 @@ async function expectState(page, stateZh) {
 async function awaitWorkItem(page, projectName, action) {
   await expect.poll(async () => {
     await page.goto('/workbench')
-    await page.locator('[data-test=work-items]').waitFor()
+    // The table is drawn before the items arrive; count them once they have.
+    await page.locator('[data-test=work-items][data-loaded=true]').waitFor()
     const link = page.locator('[data-test=work-item-link]', { hasText: projectName })
     return action ? page.locator('.el-table__row', { has: link }).filter({ hasText: action }).count() : link.count()
   }, { timeout: 30_000, intervals: [500, 1000] }).toBeGreaterThan(0)
@@ -115,6 +116,12 @@ async function fillConclusion(page, opinion) {
   await field(page, 'consolidated-opinion').fill(opinion)
 }
 
+// Uploads a small PDF through a FileUpload (data-test `${testId}-input`) and waits until it is listed as done.
+async function uploadPdf(page, testId, name) {
+  await page.locator(`[data-test=${testId}-input]`).setInputFiles({ name, mimeType: 'application/pdf', buffer: Buffer.concat([PDF, Buffer.from(`% ${name}\n`)]) })
+  await expect(page.locator(`[data-test=${testId}-done]`)).toContainText(name)
+}
+
 // Counts the requests a page sends to one API path with one method.
 function countRequests(page, method, pathname) {
   const seen = []
@@ -125,4 +132,4 @@ function countRequests(page, method, pathname) {
 }
 
 module.exports = { field, login, logout, shot, pickOption, chooseRadio, fillApplication, giveOpinion, fillConclusion, countRequests,
-  openPlanReview, awaitWorkItem, expectState }
+  openPlanReview, awaitWorkItem, expectState, uploadPdf }

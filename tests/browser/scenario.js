@@ -10,6 +10,7 @@ const PLAN_YEAR = new Date().getFullYear() + 1
 const CYCLE_YEAR = PLAN_YEAR + 1 // plan-year.spec.js: 政务办 opens this call in the browser
 const ADHOC_YEAR = PLAN_YEAR + 2 // adhoc.spec.js: no call (第九条)
 const APPROVAL_YEAR = PLAN_YEAR + 3 // approval.spec.js: its plan is set up over the API, then 发改 approves in the browser
+const FULL_APPROVAL_YEAR = PLAN_YEAR + 4 // approval-full.spec.js: the same set-up, then every stage to the approved 概算
 const RUN = Date.now().toString(36).slice(-5)
 // Ranks are unique within a unit's category and year (第七条); a run's own keep reruns on one suite apart.
 const RANK_BASE = (Date.now() % 100_000) * 10
@@ -47,9 +48,9 @@ async function awaitPlanReview(page, projectName) {
   const { expect } = require('@playwright/test')
   await expect.poll(async () => {
     await page.goto('/workbench')
-    await page.locator('[data-test=work-items]').waitFor()
+    await page.locator('[data-test=work-items][data-loaded=true]').waitFor()
     return page.locator('[data-test=work-item-link]', { hasText: projectName }).count()
   }, { timeout: 30_000, intervals: [500, 1000] }).toBeGreaterThan(0)
 }
 
-module.exports = { PASSWORD, SCREENSHOTS, PLAN_YEAR, CYCLE_YEAR, ADHOC_YEAR, APPROVAL_YEAR, PDF, application, openCallWindow, awaitPlanReview }
+module.exports = { PASSWORD, SCREENSHOTS, PLAN_YEAR, CYCLE_YEAR, ADHOC_YEAR, APPROVAL_YEAR, FULL_APPROVAL_YEAR, PDF, application, openCallWindow, awaitPlanReview }

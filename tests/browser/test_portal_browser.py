@@ -6,6 +6,7 @@ subprocess: the Python package would run inside this eventlet-patched process.)"
 import json
 import os
 import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -35,6 +36,8 @@ def test_the_portal_in_a_browser(suite, tmp_path):
     env = {**os.environ, "ITPM_BASE_URL": suite.base_url, "ITPM_CHROMIUM": CHROMIUM,
            "ITPM_BUREAU_SEED": json.dumps(seeded, ensure_ascii=False),
            "ITPM_BROWSER_OUTPUT": str(tmp_path / "results"),
+           # approval-full.spec.js reads the downloaded 批复 with pypdf, from this interpreter.
+           "ITPM_PYTHON": sys.executable,
            # The specs live outside the portal's folder; they find @playwright/test in its node_modules.
            "NODE_PATH": str(PORTAL / "node_modules"), "CI": "1"}
     # ITPM_BROWSER_SPEC=bureau-reviews.spec.js runs one spec (the suite still starts whole).

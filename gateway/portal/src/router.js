@@ -24,6 +24,7 @@ const routes = [
   { path: '/technical-reviews/:projectId', name: 'technical-review', component: () => import('./views/TechnicalReviewView.vue'), meta: { title: '技术审核' } },
   { path: '/frameworks', name: 'frameworks', component: () => import('./views/FrameworkListView.vue'), meta: { title: '框架方案' } },
   { path: '/frameworks/:id', name: 'framework', component: () => import('./views/FrameworkView.vue'), meta: { title: '框架方案' } },
+  { path: '/verify', name: 'verify', component: () => import('./views/VerifyView.vue'), meta: { public: true, title: '批复核验' } },
   { path: '/api-docs', name: 'api-docs', component: () => import('./views/ApiDocsView.vue'), meta: { public: true, title: '接口文档' } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { public: true, title: '页面不存在' } },
 ]

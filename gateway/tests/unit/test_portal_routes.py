@@ -333,7 +333,7 @@ def built(service, tmp_path):
 @pytest.mark.parametrize("path", ["/login", "/workbench", "/projects", "/projects/p-1", "/projects/p-1/edit",
                                   "/apply", "/adhoc", "/rankings", "/plan-calls", "/annual-plans", "/annual-plans/2027",
                                   "/estimate-reviews", "/cybersecurity-reviews",
-                                  "/dashboard", "/api-docs"])
+                                  "/dashboard", "/api-docs", "/technical-reviews", "/frameworks/f-1", "/verify"])
 def test_every_client_route_opens_the_portal(client, built, path):
     response = client.get(path)
     assert response.status_code == 200 and response.get_data(as_text=True).endswith("<div id=app></div>")
