@@ -18,6 +18,8 @@ from typing import Any
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -28,6 +30,12 @@ from .db import GreenLock, is_sqlite, make_engine, normalise_url
 from .errors import Refusal
 from .events import CloudEvent, event_type
 from .identity import Identity
+
+
+def _insert_for(session):
+    """The dialect's INSERT, which knows ON CONFLICT (PostgreSQL and SQLite both do)."""
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
 
 SYSTEM_ACTOR = Identity(user_id="system", name="系统", role="SYSTEM", unit_id="", unit_name="")
 
@@ -162,8 +170,13 @@ class TransactionFactory:
             if seen:
                 tx.replayed = True
             else:
-                tx.session.execute(insert(inbox).values(
-                    event_id=ev.id, consumer=consumer, type=ev.type, processed_at=tx.now))
+                # Two workers may hold copies of one delivery at once (a redelivery while the first is still
+                # running). PostgreSQL makes the second INSERT wait for the first transaction: once that commits,
+                # DO NOTHING inserts no row and the second worker treats the event as already processed.
+                claimed = tx.session.execute(_insert_for(tx.session)(inbox).values(
+                    event_id=ev.id, consumer=consumer, type=ev.type, processed_at=tx.now)
+                    .on_conflict_do_nothing()).rowcount
+                tx.replayed = claimed == 0
             yield tx
 
     def record_refusal(self, actor: Identity | None, command: str, refusal: Refusal,
