@@ -360,6 +360,23 @@ def _approval_resubmissions(call, user) -> list[WorkItem]:
     return [i for i in _approval_department_items(call, user) if i.kind == "APPROVAL_RESUBMISSION"]
 
 
+def _approval_entries(call, user) -> list[WorkItem]:
+    """A department's BUILD projects that may enter 发改's approval and have not (T20, T23, T29, T30): planned, or
+    cleared by the Art 9 joint review. Once the first submission goes in, the project's state moves on."""
+    items = []
+    for state in ("PLANNED", "ADHOC_CLEARED"):
+        for p in call("planning", "list_projects", {"state": state, "category": "BUILD", "page_size": 200})["items"]:
+            if p.get("state") != state or p.get("category") != "BUILD":
+                continue
+            items.append(WorkItem(
+                kind="APPROVAL_ENTRY", kind_zh="办理立项审批", title=f"报批“{p['name']}”",
+                project_id=p["id"], project_name=p["name"], unit_name=p.get("unit_name"),
+                since=p.get("updated_at"), article="第十条", action_zh="办理报批",
+                link=f"/projects/{p['id']}?action=approval-submission",
+                detail_zh="取得项目代码、报送信息资源目录后，按可选路径报送审批材料"))
+    return items
+
+
 def _approval_next_stages(call, user) -> list[WorkItem]:
     return [i for i in _approval_department_items(call, user) if i.kind == "APPROVAL_NEXT_STAGE"]
 
@@ -404,6 +421,7 @@ SOURCES: tuple[WorkSource, ...] = (
 
     WorkSource("APPROVAL_DECISION", "立项审批", ("FG",), "approval", _approval_decisions),
     WorkSource("APPROVAL_RESUBMISSION", "修改后重新报送", ("UNIT",), "approval", _approval_resubmissions),
+    WorkSource("APPROVAL_ENTRY", "办理立项审批", ("UNIT",), "planning", _approval_entries),
     WorkSource("APPROVAL_NEXT_STAGE", "报送下一阶段", ("UNIT",), "approval", _approval_next_stages),
     WorkSource("CONDITIONS_ACKNOWLEDGEMENT", "确认审核所附条件", ("UNIT",), "approval", _conditions_to_acknowledge),
 )

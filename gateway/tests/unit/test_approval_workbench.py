@@ -37,6 +37,25 @@ def test_fg_sees_each_submission_waiting_for_its_decision(client, login_as, fake
     assert {"kind": "APPROVAL_DECISION", "kind_zh": "立项审批"} in body["kinds"]
 
 
+def test_the_department_is_asked_to_take_its_planned_and_cleared_build_projects_into_approval(
+        client, login_as, fakes):
+    projects = {"PLANNED": [{"id": "p-7", "name": "智慧警务指挥平台", "state": "PLANNED", "category": "BUILD",
+                             "unit_name": "市公安局", "updated_at": "2026-03-01T10:00:00+08:00"}],
+                "ADHOC_CLEARED": [{"id": "p-8", "name": "应急指挥系统", "state": "ADHOC_CLEARED", "category": "BUILD",
+                                   "unit_name": "市公安局", "updated_at": "2026-03-02T10:00:00+08:00"}]}
+    fakes["planning"].answers["list_projects"] = lambda f: {"items": projects.get(f.get("state"), []), "total": 1}
+    items = [i for i in client.get("/api/workbench", headers=login_as("police")).get_json()["items"]
+             if i["kind"] == "APPROVAL_ENTRY"]
+    assert [(i["project_id"], i["title"], i["article"], i["link"]) for i in items] == [
+        ("p-7", "报批“智慧警务指挥平台”", "第十条", "/projects/p-7?action=approval-submission"),
+        ("p-8", "报批“应急指挥系统”", "第十条", "/projects/p-8?action=approval-submission")]
+    asked = [c.args[0] for c in fakes["planning"].calls if c.args and c.args[0].get("category") == "BUILD"]
+    assert {a["state"] for a in asked} == {"PLANNED", "ADHOC_CLEARED"}
+    # 发改 is not asked to enter anything.
+    fg = client.get("/api/workbench", headers=login_as("fg")).get_json()["items"]
+    assert not [i for i in fg if i["kind"] == "APPROVAL_ENTRY"]
+
+
 def test_the_department_sees_its_returned_submission_and_the_next_stage(client, login_as, fakes):
     def answer(filters):
         if filters["awaiting_me"]:
