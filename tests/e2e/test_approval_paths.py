@@ -50,6 +50,7 @@ def plan(suite, projects):
         assert resp.status_code == 201, resp.text
         ids[name] = resp.json()["id"]
     for pid in ids.values():
+        zwb.wait_for("/api/review-openings", lambda o, pid=pid: pid in [i["project_id"] for i in o["items"]])
         assert zwb.post(f"/api/projects/{pid}/review/open", json={}).status_code == 201
         for bureau in BUREAUS:
             resp = suite.login(bureau).post(f"/api/projects/{pid}/review/opinions", json=OPINION)

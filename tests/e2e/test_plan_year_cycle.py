@@ -44,6 +44,8 @@ def apply(client, body, expect=201):
 
 def joint_review(suite, pid, open_path, conclusion_path, conclusion):
     zwb = suite.login("zwb")
+    # review learns of the application from planning's event, a moment after the department filed it.
+    zwb.wait_for("/api/review-openings", lambda o: pid in [i["project_id"] for i in o["items"]])
     opened = zwb.post(open_path.format(pid=pid), json={})
     assert opened.status_code == 201, opened.text
     for bureau in BUREAUS:
