@@ -100,7 +100,8 @@ export const APPROVAL_TRACK = {
 }
 export const SUBMISSION_STATUS = { SUBMITTED: '待审批', APPROVED: '已批复', RETURNED: '已退回', REFUSED: '不予批复' }
 export const DECISION_KIND = { APPROVAL: '批复', REQUEST: '请示' }
-export const REVIEW_CONCLUSION = { PASS: '通过', PASS_WITH_CONDITIONS: '有条件通过', FAIL: '不通过' }
+// 政务办's technical review and 网信's cybersecurity review conclude in the same three words.
+export const REVIEW_CONCLUSION = SECURITY_CONCLUSION
 export const ESTIMATE_REVIEW_STATUS = { REQUESTED: '待财政审核', REVIEWED: '财政已审核' }
 export const SHARE_TYPE = { UNCONDITIONAL: '无条件共享', CONDITIONAL: '有条件共享', NONE: '不予共享' }
 export const CONSUMER_SCOPE = { ALL_GOVERNMENT_DEPARTMENTS: '全部政务部门', NAMED_DEPARTMENTS: '指定部门' }
@@ -112,4 +113,7 @@ export const PREAPPROVAL_STATUS = { OBTAINED: '已取得批复', NOT_APPLICABLE_
 export const URGENT_BASIS = { REQUIREMENT_DOCUMENT: '上级明确要求的文件', NATIONAL_STRATEGY: '国家重大战略', NATIONAL_SECURITY: '国家安全', OTHER_SPECIAL_REASON: '其他特殊原因' }
 export const ISSUERS = ['党中央', '国务院', '省委', '省政府', '市委', '市政府']
 export const LEVEL = { NATIONAL: '国家', PROVINCIAL: '省', COUNTY: '县（区）', MUNICIPAL: '市' }
-export const SECURITY_CHAPTER_PARTS = { needs_analysis: '网络安全需求分析', tasks_and_content: '建设任务及内容', protection_design: '保障体系设计' }
+// The chapter's three text parts, named as 网信 assesses them (its fourth part is the investment figure).
+export const SECURITY_CHAPTER_PARTS = Object.fromEntries(
+  SECURITY_PARTS.filter((p) => ['needs_analysis', 'tasks_and_content', 'protection_design'].includes(p.key))
+    .map((p) => [p.key, p.label]))
