@@ -12,7 +12,7 @@ from marshmallow import fields, validate
 
 from itpm_common.schemas import LenientSchema, StrictSchema
 
-from .http import ApiDoc, read_query, route
+from .http import ApiDoc, route
 
 TAG = "框架方案"
 TAGS = [
@@ -197,9 +197,7 @@ class FrameworkRoutes:
         description="部门只看到本部门牵头或参建的框架方案；scope=awaiting_me 为待本部门确认当前版本的草稿。"
                     "政务办、发改、财政、网信、工信可查看全部（rules.md §7.2）。"))
     def list_frameworks(self, request):
-        self._login_required(request)
-        filters = read_query(request, FrameworkQuerySchema())
-        return self._call(self.approval, "list_frameworks", filters)
+        return self._query(request, self.approval, "list_frameworks", FrameworkQuerySchema)
 
     @route("POST", "/api/frameworks", ApiDoc(
         "编制框架方案", TAG, upstream=True, body=FrameworkContentSchema, idempotent=True,

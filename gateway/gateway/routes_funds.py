@@ -264,9 +264,7 @@ class FundsRoutes:
         responses={200: FundingRequestListSchema}, errors=(400,),
         description="awaiting_me=true 时为财政的待办：尚无有效确认的申请。"))
     def list_funding_requests(self, request):
-        self._login_required(request)
-        filters = read_query(request, FundingRequestQuerySchema())
-        return self._call(self.funds, "list_funding_requests", filters)
+        return self._query(request, self.funds, "list_funding_requests", FundingRequestQuerySchema)
 
     @route("POST", "/api/projects/<project_id>/estimate-review/conclusion", ApiDoc(
         "作出概算审核结论", "概算审核", upstream=True, body=EstimateConclusionSchema, idempotent=True,
@@ -294,9 +292,7 @@ class FundsRoutes:
         responses={200: EstimateReviewListSchema}, errors=(400,),
         description="awaiting_me=true 时为财政的待办：待审核的概算（OPEN）。其他角色按 rules.md §7.2 可见范围列出。"))
     def list_estimate_reviews(self, request):
-        self._login_required(request)
-        filters = read_query(request, EstimateQuerySchema())
-        return self._call(self.funds, "list_estimate_reviews", filters)
+        return self._query(request, self.funds, "list_estimate_reviews", EstimateQuerySchema)
 
     @route("GET", "/api/projects/<project_id>/plan-listing", ApiDoc(
         "项目的年度计划列入情况", "计划抄送", upstream=True, responses={200: PlanListingSchema}, errors=(404,),

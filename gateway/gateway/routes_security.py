@@ -154,6 +154,4 @@ class SecurityRoutes:
         responses={200: CybersecurityReviewListSchema}, errors=(400,),
         description="默认列出待审查（PENDING）的送审材料，即网信的待办；各角色按 rules.md §7.2 可见范围列出。"))
     def list_cybersecurity_reviews(self, request):
-        self._login_required(request)
-        filters = read_query(request, CybersecurityQuerySchema())
-        return self._call(self.security, "list_cybersecurity_reviews", filters)
+        return self._query(request, self.security, "list_cybersecurity_reviews", CybersecurityQuerySchema)

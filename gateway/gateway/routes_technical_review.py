@@ -202,9 +202,7 @@ class TechnicalReviewRoutes:
         description="待政务办开启或审核中的申报版本（第十条）；每项附可沿用的上一版本结论。"
                     "可查看项目的角色可查询（rules.md §7.2），awaiting_me=true 为本人部门的待办。"))
     def list_technical_pending(self, request):
-        self._login_required(request)
-        filters = read_query(request, TechnicalWorkQuerySchema())
-        return self._call(self.review, "list_technical_pending", filters)
+        return self._query(request, self.review, "list_technical_pending", TechnicalWorkQuerySchema)
 
     @route("GET", "/api/projects/<project_id>/technical-review", ApiDoc(
         "项目的技术审核", TAG, upstream=True, query=TechnicalReviewQuerySchema,

@@ -81,6 +81,11 @@ class GatewayService(PlanningRoutes, ReviewRoutes, FundsRoutes, SecurityRoutes, 
             args = (*args, read_json(request, self.settings.max_body_bytes))
         return self._call(proxy, method, *args, idempotency_key=key)
 
+    def _query(self, request, proxy, method, schema, *args):
+        """A read for the logged-in user: ``proxy.method(*args, <the query string, validated by schema>)``."""
+        self._login_required(request)
+        return self._call(proxy, method, *args, read_query(request, schema()))
+
     # ------------------------------------------------------------ auth
 
     @route("POST", "/api/auth/login", ApiDoc(
